@@ -1,0 +1,186 @@
+"""Finding aid amounts and linking them to a donor and a recipient.
+
+One row per distinct grant or package: a conversion in brackets
+("(khoảng 27 tỷ đồng)"), a running total ("nâng tổng ... lên"), an itemised
+part of a package already counted ("bao gồm 4,5 tỷ USD ...") and a repeat of
+the same amount in a near-identical sentence are not new rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from extract.dates import PublishedDate, find_dates, resolve_with_reference
+from extract.numbers import MoneyMention, find_money
+from extract.resolve import ArticleMemory, Gazetteer, Person, find_people
+
+AID_WORDS = re.compile(
+    r"viện trợ|hỗ trợ|tài trợ|cứu trợ|trao tặng|ủng hộ|gói|khoản|cam kết|phân bổ|giải ngân|tặng|"
+    r"cấp (?:thêm|cho)|cung cấp|quyên góp|khoản vay ưu đãi|ODA",
+    re.I,
+)
+NOT_AID = re.compile(
+    r"thương mại|kim ngạch|xuất khẩu|nhập khẩu|doanh thu|thiệt hại|tổn thất|GDP|lợi nhuận|vốn hóa|"
+    r"ngân sách quốc phòng|chi tiêu quốc phòng|hợp đồng|giá trị giao dịch|bồi thường|đầu tư",
+    re.I,
+)
+RUNNING_TOTAL = re.compile(r"(?:nâng tổng|tổng cộng|tổng số|tổng mức|tổng trị giá|tổng viện trợ)[^.;]{0,80}$", re.I)
+ITEMISED = re.compile(r"(?:bao gồm|trong đó|gồm có|gồm)\b", re.I)
+KIND_WORDS = [
+    ("humanitarian", re.compile(r"nhân đạo|cứu trợ|khẩn cấp|bão|lũ|thiên tai|động đất|y tế|lương thực|người tị nạn", re.I)),
+    ("military", re.compile(r"quân sự|vũ khí|khí tài|phòng không|đạn|tên lửa|UAV|máy bay không người lái|xe tăng|pháo|quốc phòng", re.I)),
+    ("financial", re.compile(r"ngân sách|tài chính|khoản vay|tín dụng|kinh tế", re.I)),
+]
+STATUS_WORDS = [
+    ("delivered", re.compile(r"đã gửi|đã cung cấp|đã chuyển|trao tặng|đã trao|bàn giao|giải ngân|đã viện trợ", re.I)),
+    ("approved", re.compile(r"thông qua|phê duyệt|phê chuẩn|chấp thuận", re.I)),
+    ("proposed", re.compile(r"đề xuất|đề nghị|kêu gọi|xin|dự kiến", re.I)),
+    ("announced", re.compile(r"công bố|thông báo|cam kết|tuyên bố|sẽ|viện trợ", re.I)),
+]
+_RECIPIENT_BEFORE = re.compile(r"(?:\bcho|\btới|\bđến|\bgiúp|\bhỗ trợ|\btại|\bnhân dân|\bngười dân|\bcứu trợ|\bở)\s*(?:nhân dân\s+|người dân\s+|miền \w+\s+)?$", re.I)
+_LOCATED = re.compile(r"(?:\btại|\bở|\bthăm|\bkhỏi)\s*$", re.I)
+_FIRST_PERSON = re.compile(r"\b(?:cho chúng tôi|chúng tôi)\b", re.I)
+
+
+@dataclass
+class AidMention:
+    sentence_index: int
+    evidence: str
+    money: MoneyMention
+    donor_iso3: str | None
+    recipient_iso3: str | None
+    aid_kind: str
+    status: str
+    reported_date: date | None
+    confidence: float
+
+
+def extract_aid(sentences: list[str], gaz: Gazetteer, published: PublishedDate | None) -> list[AidMention]:
+    memory = ArticleMemory()
+    found: list[AidMention] = []
+    for index, sentence in enumerate(sentences):
+        money = find_money(sentence)
+        masks = [(m.start, m.end) for m in money]
+        people = find_people(sentence, gaz, memory, masks)
+        memory.seen_actor_ids.update(p.actor_id for p in people if p.actor_id)
+        if not money or not AID_WORDS.search(sentence):
+            continue
+        kept = _package_amounts(sentence, money)
+        for amount in kept:
+            window = sentence[max(0, amount.start - 60):amount.end + 30]
+            if NOT_AID.search(window):
+                continue
+            donor, recipient = _parties(sentence, people, amount)
+            found.append(AidMention(
+                index, sentence, amount, donor, recipient, _kind(sentence, amount), _status(sentence),
+                _reported_date(sentence, published), 0.8 if donor and recipient else 0.5,
+            ))
+    _fill_from_context(found)
+    return _dedupe(found)
+
+
+def _package_amounts(sentence: str, money: list[MoneyMention]) -> list[MoneyMention]:
+    kept: list[MoneyMention] = []
+    for amount in money:
+        before = sentence[:amount.start]
+        if kept and re.search(r"\(\s*(?:tương đương\s*|khoảng\s*|gần\s*|hơn\s*)?$", before):
+            continue  # "(3 tỷ USD)": a conversion of the amount before it
+        if kept and ITEMISED.search(sentence, kept[0].end, amount.start):
+            continue  # a part of the package already counted
+        if RUNNING_TOTAL.search(before[-120:]):
+            continue
+        kept.append(amount)
+    return kept
+
+
+def _parties(sentence: str, people: list[Person], amount: MoneyMention) -> tuple[str | None, str | None]:
+    located = [p for p in people if p.country_iso3 and p.kind != "pronoun"]
+    recipient = None
+    for person in located:
+        if person.start >= amount.start - 5 and _RECIPIENT_BEFORE.search(sentence[:person.start]):
+            recipient = person.country_iso3
+            break
+    if recipient is None and _FIRST_PERSON.search(sentence[amount.start - 40:amount.start]):
+        speakers = [p for p in located if p.end <= amount.start]
+        recipient = speakers[0].country_iso3 if speakers else None
+        located = [p for p in located if p is not (speakers[0] if speakers else None)]
+    if recipient is None:
+        for person in located:
+            if _RECIPIENT_BEFORE.search(sentence[:person.start]) and not _LOCATED.search(sentence[:person.start]):
+                recipient = person.country_iso3
+                break
+    donors_before = [
+        p for p in located if p.end <= amount.start and p.country_iso3 != recipient
+        and not _RECIPIENT_BEFORE.search(sentence[:p.start]) and not _LOCATED.search(sentence[:p.start])
+    ]
+    donors_after = [
+        p for p in located if p.start >= amount.end and p.country_iso3 != recipient
+        and not _RECIPIENT_BEFORE.search(sentence[:p.start]) and not _LOCATED.search(sentence[:p.start])
+    ]
+    donor = donors_before[-1].country_iso3 if donors_before else (
+        donors_after[0].country_iso3 if donors_after else None)
+    return donor, recipient
+
+
+def _kind(sentence: str, amount: MoneyMention) -> str:
+    # The words describing the package sit around the amount, not in an itemised tail.
+    head = sentence[:amount.end + 80]
+    itemised = ITEMISED.search(head, amount.end)
+    if itemised:
+        head = head[:itemised.start()]
+    for kind, pattern in KIND_WORDS:
+        if pattern.search(head):
+            return kind
+    return "unspecified"
+
+
+def _status(sentence: str) -> str:
+    for status, pattern in STATUS_WORDS:
+        if pattern.search(sentence):
+            return status
+    return "unknown"
+
+
+def _reported_date(sentence: str, published: PublishedDate | None) -> date | None:
+    if published is None:
+        return None
+    for mention in find_dates(sentence):
+        resolved = resolve_with_reference(mention, published.reference, "inferred-from-published")
+        if resolved:
+            return resolved.value
+    return published.value
+
+
+def _fill_from_context(found: list[AidMention]) -> None:
+    """"Khoản viện trợ này ..." continues the donor and recipient of the amount before it."""
+    for i, mention in enumerate(found):
+        previous = found[i - 1] if i else None
+        following = found[i + 1] if i + 1 < len(found) else None
+        for neighbour in (previous, following):
+            if neighbour is None:
+                continue
+            if mention.donor_iso3 is None and neighbour.donor_iso3 and neighbour.donor_iso3 != mention.recipient_iso3:
+                mention.donor_iso3 = neighbour.donor_iso3
+            if mention.recipient_iso3 is None and neighbour.recipient_iso3 and neighbour.recipient_iso3 != mention.donor_iso3:
+                mention.recipient_iso3 = neighbour.recipient_iso3
+
+
+def _dedupe(found: list[AidMention]) -> list[AidMention]:
+    kept: list[AidMention] = []
+    for mention in found:
+        key = (mention.donor_iso3, mention.recipient_iso3, mention.money.amount, mention.money.currency)
+        twin = next(
+            (k for k in kept if (k.donor_iso3, k.recipient_iso3, k.money.amount, k.money.currency) == key
+             and _similar(k.evidence, mention.evidence)),
+            None,
+        )
+        if twin is None:
+            kept.append(mention)
+    return kept
+
+
+def _similar(a: str, b: str) -> bool:
+    words_a, words_b = set(a.lower().split()), set(b.lower().split())
+    return len(words_a & words_b) / max(1, min(len(words_a), len(words_b))) >= 0.6

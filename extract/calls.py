@@ -1,0 +1,454 @@
+"""Finding phone and video calls in an article.
+
+Each sentence that speaks of a call gives a *mention*: who (people, roles or
+countries), when (a date expression), how (phone or video) and, when the
+text says so, who initiated it. Mentions of one article are then folded into
+calls: a mention without a date joins the call with the same parties, a
+sentence such as "Cuộc điện đàm này diễn ra vào ngày 27/11" dates the call
+before it. Finally each call's year is resolved from the publication date or,
+when the page has none, from what the article fixes (explicit years, events,
+and who held which office when).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import count
+
+from extract.dates import (
+    DAY, MONTH, DateMention, PublishedDate, ResolvedDate, candidate_years, find_dates,
+    resolve_explicit, resolve_with_reference,
+)
+from extract.reference import FAR_FUTURE, Reference
+from extract.resolve import COUNTERPART, ArticleMemory, Gazetteer, Person, find_people
+
+STRONG_TRIGGER = re.compile(
+    r"điện đàm|điện thoại|cuộc gọi|gọi điện|hội đàm trực tuyến|trao đổi trực tuyến|hội nghị trực tuyến|"
+    r"hội đàm qua video|gọi video",
+    re.I,
+)
+WEAK_TRIGGER = re.compile(r"\btrao đổi với|cuộc trao đổi|các cuộc trao đổi|cuộc trò chuyện|nói chuyện", re.I)
+VIDEO = re.compile(r"trực tuyến|video|truyền hình", re.I)
+# Between the start of the clause and the trigger, these make the call not (yet) real.
+NEGATIVE = re.compile(
+    r"từ chối|sẽ (?:có )?(?:cuộc )?(?:điện đàm|gọi|trao đổi)|dự kiến|kế hoạch|có thể (?:sẽ )?điện đàm|"
+    r"muốn điện đàm|chưa (?:từng )?điện đàm|không điện đàm|đề nghị (?:một cuộc )?điện đàm|đề xuất (?:một cuộc )?điện đàm|"
+    r"\btừng\b|sắp|chuẩn bị|điện mừng|hủy|hoãn",
+    re.I,
+)
+REPORTING = re.compile(
+    r"(?:cho biết|cho hay|xác nhận|thông báo|tuyên bố|nói rằng|nói|đưa tin(?: rằng)?|chia sẻ|viết|"
+    r"dẫn lời [^,]{0,60}|khẳng định|nhấn mạnh)\s*[:,]?\s*[\"“]?",
+    re.I,
+)
+# After the trigger, these start a new clause whose names are not parties to the call.
+CLAUSE_END = re.compile(
+    r",\s*(?:trong bối cảnh|trong khi|khi|sau khi|nhằm|để|nối tiếp|kéo dài|lần đầu|rằng)|;|,\s*(?=[^,]{0,40}\b(?:cho biết|cho hay|dẫn lời|đưa tin)\b)",
+    re.I,
+)
+# A date right after these words belongs to something else (taking office, an earlier event).
+DATE_BLOCKERS = re.compile(
+    r"(?:nhậm chức|đắc cử|bổ nhiệm|kể từ|từ khi|sau khi|trước khi|nối tiếp|cuộc gặp|chuyến thăm|gặp nhau|"
+    r"tiếp nối|được bầu)[^.;]{0,30}$",
+    re.I,
+)
+ANAPHOR_PARTIES = re.compile(r"hai (?:nhà lãnh đạo|bên|ông|bộ trưởng|vị|quan chức|người|tướng|nước)|2 quan chức|giữa họ", re.I)
+ANAPHOR_CALL = re.compile(r"cuộc (?:điện đàm|gọi|trao đổi|trò chuyện)(?: điện thoại)? (?:này|nói trên|trên)|cuộc (?:gọi|điện đàm) video", re.I)
+INITIATOR_AFTER = re.compile(r"theo (?:đề nghị|sáng kiến|yêu cầu|lời mời|đề xuất) của", re.I)
+INITIATOR_DO = re.compile(r"\bdo\b(?P<who>[^,.;]{2,60}?)\b(?:khởi xướng|đề nghị|đề xuất|chủ động)", re.I)
+INITIATOR_BEFORE = re.compile(
+    r"(?:là (?:người|phía|bên) (?:khởi xướng|đề nghị|đề xuất|chủ động)|đã gọi điện|đã chủ động gọi|chủ động gọi điện|đã gọi cho)",
+    re.I,
+)
+_PARTY_SPLIT = re.compile(r"\b(?:với|cùng|giữa)\b", re.I)
+
+
+@dataclass
+class Mention:
+    sentence_index: int
+    sentence: str
+    parties: list[Person]
+    date: DateMention | None
+    mode: str
+    initiator: Person | None
+    structured: bool
+    subject: Person | None = None
+
+    @property
+    def countries(self) -> frozenset[str]:
+        return frozenset(p.country_iso3 for p in self.parties if p.country_iso3)
+
+
+@dataclass
+class ArticleCall:
+    parties: list[Person]
+    date: DateMention | None
+    mode: str
+    initiator: Person | None
+    sentence_index: int
+    evidence: str
+    evidence_sentences: dict[int, str] = field(default_factory=dict)
+    structured: bool = False
+    resolved: ResolvedDate | None = None
+    confidence: float = 0.6
+    initiator_evidence: str | None = None
+
+    @property
+    def countries(self) -> frozenset[str]:
+        return frozenset(p.country_iso3 for p in self.parties if p.country_iso3)
+
+
+def extract_calls(
+    sentences: list[str], gaz: Gazetteer, published: PublishedDate | None, article_years: list[int],
+    masks: list[list[tuple[int, int]]] | None = None,
+) -> list[ArticleCall]:
+    ref = gaz.ref
+    memory = ArticleMemory()
+    about_calls = any(STRONG_TRIGGER.search(s) for s in sentences)
+    mentions: list[Mention] = []
+    initiators: list[tuple[int, str, Person]] = []
+    for index, sentence in enumerate(sentences):
+        people = find_people(sentence, gaz, memory, masks[index] if masks else [])
+        found = _mentions_in_sentence(index, sentence, people, memory, about_calls)
+        mentions.extend(found)
+        initiator = _initiator(sentence, people)
+        if initiator and (found or STRONG_TRIGGER.search(sentence) or WEAK_TRIGGER.search(sentence)):
+            initiators.append((index, sentence, initiator))
+        named = [p for p in people if p.kind in ("person", "role") and p.country_iso3 and p.is_principal]
+        if named:
+            memory.last_people = named
+        memory.seen_actor_ids.update(p.actor_id for p in people if p.actor_id)
+    calls = _fold(mentions)
+    _attach_initiators(calls, initiators)
+    _resolve_dates(calls, published, article_years, ref)
+    for call in calls:
+        _resolve_roles(call, ref)
+    return [c for c in calls if c.resolved is not None and len(c.countries) >= 2]
+
+
+def _trigger(sentence: str, about_calls: bool) -> re.Match[str] | None:
+    strong = STRONG_TRIGGER.search(sentence)
+    if strong:
+        return strong
+    return WEAK_TRIGGER.search(sentence) if about_calls else None
+
+
+def _mentions_in_sentence(
+    index: int, sentence: str, people: list[Person], memory: ArticleMemory, about_calls: bool
+) -> list[Mention]:
+    trigger = _trigger(sentence, about_calls)
+    if trigger is None:
+        return []
+    clause_start = 0
+    for rep in REPORTING.finditer(sentence, 0, trigger.start()):
+        clause_start = rep.end()
+    if NEGATIVE.search(sentence, clause_start, trigger.end()):
+        return []
+    end_match = CLAUSE_END.search(sentence, trigger.end())
+    clause_end = end_match.start() if end_match else len(sentence)
+    speakers = [p for p in people if p.end <= clause_start and p.kind == "person"]
+    in_clause = [p for p in people if p.start >= clause_start and p.end <= clause_end + 1]
+    parties = _parties(sentence, in_clause, speakers, memory, trigger)
+    mode = "video" if VIDEO.search(sentence) else "phone"
+    date = _call_date(sentence, clause_start, clause_end, trigger)
+    structured = _is_structured(sentence, parties, trigger)
+    initiator = None
+    countries = {p.country_iso3 for p in parties if p.country_iso3}
+    if len(countries) < 2:
+        if ANAPHOR_PARTIES.search(sentence) and len({p.country_iso3 for p in memory.last_people}) >= 2:
+            parties = _dedupe(list(memory.last_people) + parties)
+            structured = True
+        elif not date:
+            return []
+    subject = parties[0] if parties else None
+    pairs = _split_counterparts(parties, trigger)
+    return [
+        Mention(index, sentence, pair, date, mode, initiator, structured, subject)
+        for pair in pairs
+    ]
+
+
+def _parties(sentence: str, in_clause: list[Person], speakers: list[Person], memory: ArticleMemory,
+             trigger: re.Match[str]) -> list[Person]:
+    parties: list[Person] = []
+    subject_role = next((p.role for p in in_clause if p.role and p.role != COUNTERPART and p.is_principal), None)
+    for person in in_clause:
+        if not person.is_principal:
+            continue
+        if person.kind == "country" and _is_place(sentence, person):
+            continue
+        if person.kind == "pronoun":
+            resolved = _resolve_pronoun(person, speakers, memory, parties, in_clause)
+            if resolved:
+                parties.append(resolved)
+            continue
+        if person.role == COUNTERPART:
+            person.role = subject_role
+        if person.country_iso3:
+            parties.append(person)
+    return _dedupe(parties)
+
+
+_PLACE = re.compile(
+    r"(?:\bở|\btại|\bvề|\bthăm|\btới|\bđến|\btrên|\bkhỏi|\bxung quanh|\bnhằm vào|\bphản đối|\bchống|\bcho|\bgiúp)\s*$",
+    re.I,
+)
+
+
+def _is_place(sentence: str, person: Person) -> bool:
+    return bool(_PLACE.search(sentence[:person.start]))
+
+
+def _resolve_pronoun(pronoun: Person, speakers: list[Person], memory: ArticleMemory, parties: list[Person],
+                     in_clause: list[Person]) -> Person | None:
+    taken = {p.country_iso3 for p in parties} | {p.country_iso3 for p in in_clause if p.kind != "pronoun"}
+    for candidate in list(reversed(speakers)) + list(reversed(memory.last_people)):
+        if candidate.country_iso3 and candidate.country_iso3 not in taken:
+            return Person(pronoun.start, pronoun.end, candidate.text, candidate.country_iso3, candidate.role,
+                          candidate.actor_id, candidate.name, candidate.is_reference, True, candidate.kind)
+    return None
+
+
+def _dedupe(parties: list[Person]) -> list[Person]:
+    """One party per country, keeping the most specific mention (named > role > country)."""
+    rank = {"person": 0, "role": 1, "country": 2, "pronoun": 3}
+    best: dict[str, Person] = {}
+    order: list[str] = []
+    for person in parties:
+        key = person.country_iso3 or ""
+        if key not in best:
+            best[key] = person
+            order.append(key)
+            continue
+        current = best[key]
+        better = (rank[person.kind], person.actor_id is None) < (rank[current.kind], current.actor_id is None)
+        if better:
+            if not person.role and current.role:
+                person.role = current.role
+            best[key] = person
+        elif not current.role and person.role:
+            current.role = person.role
+    return [best[k] for k in order]
+
+
+def _split_counterparts(parties: list[Person], trigger: re.Match[str]) -> list[list[Person]]:
+    """"A điện đàm với B, C và D" is one call per counterpart."""
+    if len(parties) <= 2:
+        return [parties]
+    subject = next((p for p in parties if p.end <= trigger.start()), parties[0])
+    return [[subject, other] for other in parties if other is not subject]
+
+
+def _is_structured(sentence: str, parties: list[Person], trigger: re.Match[str]) -> bool:
+    before = [p for p in parties if p.end <= trigger.start()]
+    after = [p for p in parties if p.start >= trigger.end()]
+    if before and after and _PARTY_SPLIT.search(sentence, trigger.start(), after[0].start):
+        return True
+    if len(before) >= 2:
+        return True
+    return bool(after) and bool(re.search(r"\bgiữa\b", sentence[trigger.end():after[0].start]))
+
+
+def _call_date(sentence: str, clause_start: int, clause_end: int, trigger: re.Match[str]) -> DateMention | None:
+    candidates = []
+    for mention in find_dates(sentence):
+        if mention.start < clause_start or mention.start > clause_end:
+            continue
+        if DATE_BLOCKERS.search(sentence[max(0, mention.start - 60):mention.start]):
+            continue
+        if mention.month is None and not mention.is_relative:
+            continue  # a bare year does not date a call
+        distance = min(abs(mention.start - trigger.end()), abs(trigger.start() - mention.end))
+        candidates.append((mention.is_relative, distance, mention))
+    if not candidates:
+        return None
+    candidates.sort(key=lambda t: (t[0], t[1]))
+    return candidates[0][2]
+
+
+def _initiator(sentence: str, people: list[Person]) -> Person | None:
+    named = [p for p in people if p.country_iso3 and p.kind != "pronoun"]
+    m = INITIATOR_AFTER.search(sentence)
+    if m:
+        after = [p for p in named if 0 <= p.start - m.end() <= 30]
+        if after:
+            return after[0]
+    m = INITIATOR_DO.search(sentence)
+    if m:
+        inside = [p for p in named if m.start("who") <= p.start and p.end <= m.end("who")]
+        if inside:
+            return inside[0]
+    m = INITIATOR_BEFORE.search(sentence)
+    if m:
+        before = [p for p in named if p.end <= m.start() and m.start() - p.end <= 40]
+        if before:
+            return before[-1]
+    return None
+
+
+def _compatible(a: DateMention | None, b: DateMention | None) -> bool:
+    if a is None or b is None:
+        return True
+    if a.is_relative or b.is_relative:
+        return a.text == b.text
+    same_month = a.month == b.month
+    same_day = a.day is None or b.day is None or a.day == b.day
+    same_year = a.year is None or b.year is None or a.year == b.year
+    return same_month and same_day and same_year
+
+
+def _more_precise(a: DateMention | None, b: DateMention | None) -> DateMention | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    score = lambda d: (d.year is not None) + (d.day is not None) + (not d.is_relative)  # noqa: E731
+    return b if score(b) > score(a) else a
+
+
+def _fold(mentions: list[Mention]) -> list[ArticleCall]:
+    calls: list[ArticleCall] = []
+    for mention in mentions:
+        countries = mention.countries
+        if len(countries) >= 2:
+            target = _find_call(calls, countries, mention.date)
+            if target is None:
+                calls.append(ArticleCall(
+                    list(mention.parties), mention.date, mention.mode, None, mention.sentence_index,
+                    mention.sentence, {mention.sentence_index: mention.sentence}, mention.structured,
+                ))
+                continue
+            _merge(target, mention)
+        elif mention.date is not None:
+            target = _find_partial(calls, countries, mention)
+            if target is not None:
+                _merge(target, mention)
+    return calls
+
+
+def _find_call(calls: list[ArticleCall], countries: frozenset[str], when: DateMention | None) -> ArticleCall | None:
+    same = [c for c in calls if c.countries == countries]
+    if when is None:
+        return same[0] if same else None
+    exact = [c for c in same if c.date is not None and _compatible(c.date, when)]
+    if exact:
+        return exact[0]
+    undated = [c for c in same if c.date is None]
+    return undated[0] if undated else None
+
+
+def _find_partial(calls: list[ArticleCall], countries: frozenset[str], mention: Mention) -> ArticleCall | None:
+    """A dated sentence naming fewer than two parties ("Cuộc điện đàm này diễn ra vào ngày 27/11")."""
+    fitting = [c for c in calls if countries <= c.countries]
+    same_date = [c for c in fitting if c.date is not None and _compatible(c.date, mention.date)]
+    if same_date:
+        return same_date[-1]
+    if ANAPHOR_CALL.search(mention.sentence) or not countries:
+        undated = [c for c in fitting if c.date is None]
+        if undated:
+            return undated[-1]
+    return None
+
+
+def _merge(call: ArticleCall, mention: Mention) -> None:
+    call.parties = _dedupe(call.parties + list(mention.parties))
+    if call.date is None or (mention.date is not None and _compatible(call.date, mention.date)):
+        if mention.date is not None and (call.date is None or _more_precise(call.date, mention.date) is mention.date):
+            call.sentence_index, call.evidence = mention.sentence_index, mention.sentence
+        call.date = _more_precise(call.date, mention.date)
+    if mention.mode == "video":
+        call.mode = "video"
+    call.structured = call.structured or mention.structured
+    call.evidence_sentences[mention.sentence_index] = mention.sentence
+
+
+def _attach_initiators(calls: list[ArticleCall], initiators: list[tuple[int, str, Person]]) -> None:
+    for index, sentence, person in initiators:
+        own = [c for c in calls if index in c.evidence_sentences and person.country_iso3 in c.countries]
+        before = [c for c in calls if min(c.evidence_sentences) <= index and person.country_iso3 in c.countries]
+        anywhere = [c for c in calls if person.country_iso3 in c.countries]
+        target = (own or before[:1] or anywhere[:1] or [None])[0]
+        if target is None or target.initiator is not None:
+            continue
+        target.initiator = person
+        target.initiator_evidence = sentence
+        target.evidence_sentences.setdefault(index, sentence)
+
+
+# --- dates -------------------------------------------------------------------------------
+
+def _feasible_periods(call: ArticleCall, ref: Reference) -> list[tuple[date, date]]:
+    """For each named party, the span in which they held the role the article gives them."""
+    spans = []
+    for party in call.parties:
+        if not party.actor_id or not party.is_reference:
+            continue
+        periods = ref.periods(party.actor_id, party.role)
+        if periods:
+            spans.append((min(p.valid_from for p in periods), max(p.valid_to or FAR_FUTURE for p in periods)))
+    return spans
+
+
+def _resolve_dates(calls: list[ArticleCall], published: PublishedDate | None, article_years: list[int],
+                   ref: Reference) -> None:
+    today = date.today()
+    anchor: date | None = None
+    for call in calls:
+        mention = call.date
+        if mention is not None and mention.has_year:
+            call.resolved = resolve_explicit(mention)
+            call.confidence = 0.95
+        elif mention is not None and published is not None:
+            call.resolved = resolve_with_reference(mention, published.reference, "inferred-from-published")
+            call.confidence = 0.9
+        elif mention is not None and mention.month is not None:
+            call.resolved = _resolve_from_context(call, mention, anchor, article_years, ref, today)
+            call.confidence = 0.75
+        elif mention is None and published is not None and call.structured:
+            # The article says a call took place but not when: its month is the publication month.
+            call.resolved = ResolvedDate(published.value.replace(day=1), MONTH, "inferred-from-published")
+            call.confidence = 0.6
+        if call.resolved and anchor is None and call.resolved.precision == DAY:
+            anchor = call.resolved.value
+        if call.resolved and call.resolved.value > today:
+            call.resolved = None
+
+
+def _resolve_from_context(call: ArticleCall, mention: DateMention, anchor: date | None, article_years: list[int],
+                          ref: Reference, today: date) -> ResolvedDate | None:
+    periods = _feasible_periods(call, ref) + [(date(1945, 1, 1), today)]
+    floors = [lo for phrase, lo, _ in ref.events if lo and phrase in call.evidence]
+    years = candidate_years(mention, periods)
+    if not years:
+        return None
+    if anchor is not None:
+        years.sort(key=lambda y: (abs(y - anchor.year), -y))
+        return ResolvedDate(date(years[0], mention.month, mention.day or 1), mention.precision, "inferred-from-context")
+    floor_years = [y for y in years if all(y >= f.year for f in floors)]
+    recent = max(article_years) if article_years else None
+    after_mentioned = [y for y in floor_years if recent is None or y >= recent]
+    chosen = (after_mentioned or floor_years or years)[0]
+    return ResolvedDate(date(chosen, mention.month, mention.day or 1), mention.precision, "inferred-from-context")
+
+
+def _resolve_roles(call: ArticleCall, ref: Reference) -> None:
+    """A party named only by role ("Bộ trưởng Quốc phòng Mỹ") becomes whoever held it that day."""
+    if call.resolved is None:
+        return
+    day = call.resolved.value
+    for party in call.parties:
+        if party.actor_id or not party.role or not party.country_iso3:
+            continue
+        holders = ref.holders(party.country_iso3, party.role, day)
+        if call.resolved.precision != DAY:
+            holders = [h for h in holders if h.held_on(day)]
+        if len({h.actor_id for h in holders}) == 1:
+            holder = holders[0]
+            party.actor_id = holder.actor_id
+            party.name = party.name or None
+            party.is_reference = True
+
+
+_ids = count()

@@ -1,0 +1,262 @@
+"""Vietnamese date expressions: finding them in text and resolving their year.
+
+Vietnamese writes day before month (`25/6` is 25 June, `23-11` is 23 November).
+A date without a year borrows one from the article's reference date (its
+publication date, or failing that the date the article itself fixes), taking
+the latest such date not after the reference: a call on `25/12` reported on
+`2/1` happened the year before.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Iterable
+
+DAY = "day"
+MONTH = "month"
+YEAR = "year"
+
+_PREFIX = r"(?:ngày|hôm|sáng|chiều|tối|trưa|đêm|rạng sáng|vào|từ|đến|cuối|đầu|giữa)"
+
+# Order matters: the longest, most explicit forms are tried first and their spans
+# are then masked so a shorter pattern cannot re-match inside them.
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("dmy_words", re.compile(
+        r"(?<!\d)(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s*(?:năm|,)\s*(?P<y>(?:19|20)\d{2})(?!\d)", re.I)),
+    ("dmy", re.compile(
+        r"(?<![\d/.-])(?P<d>\d{1,2})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d{2})(?!\d)")),
+    ("my_words", re.compile(
+        r"\btháng\s+(?P<m>\d{1,2})\s*(?:năm\s+|/\s*)(?P<y>(?:19|20)\d{2})(?!\d)", re.I)),
+    ("dm_words", re.compile(
+        r"(?<!\d)(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})(?![\d/])", re.I)),
+    ("dm_slash", re.compile(r"(?<![\d/.,])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\d/]|\s*(?:năm|%))")),
+    ("dm_dash", re.compile(
+        rf"\b{_PREFIX}\s+(?P<d>\d{{1,2}})-(?P<m>\d{{1,2}})(?![\d-])", re.I)),
+    ("m_only", re.compile(r"\btháng\s+(?P<m>\d{1,2})(?![\d/])(?!\s+năm)", re.I)),
+    ("y_only", re.compile(r"\bnăm\s+(?P<y>(?:19|20)\d{2})(?!\d)", re.I)),
+]
+
+_WEEKDAYS = {
+    "thứ hai": 0, "thứ 2": 0, "thứ ba": 1, "thứ 3": 1, "thứ tư": 2, "thứ 4": 2,
+    "thứ năm": 3, "thứ 5": 3, "thứ sáu": 4, "thứ 6": 4, "thứ bảy": 5, "thứ 7": 5,
+    "chủ nhật": 6,
+}
+_RELATIVE = re.compile(
+    r"\b(?P<word>hôm qua|tối qua|đêm qua|sáng qua|hôm nay|sáng nay|chiều nay|tối nay|"
+    r"(?:tối|sáng|chiều|ngày)?\s*(?:thứ (?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ nhật)(?: tuần trước| vừa qua)?)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date written in a sentence, before its year is resolved."""
+
+    start: int
+    end: int
+    text: str
+    day: int | None
+    month: int | None
+    year: int | None
+    relative_days: int | None = None  # for relative expressions: offset from the reference date
+    weekday: int | None = None        # for 'thứ bảy' etc.: the most recent such day
+
+    @property
+    def precision(self) -> str:
+        if self.day is not None or self.relative_days is not None or self.weekday is not None:
+            return DAY
+        if self.month is not None:
+            return MONTH
+        return YEAR
+
+    @property
+    def has_year(self) -> bool:
+        return self.year is not None
+
+    @property
+    def is_relative(self) -> bool:
+        return self.relative_days is not None or self.weekday is not None
+
+
+def _valid(day: int | None, month: int | None, year: int | None) -> bool:
+    if month is not None and not 1 <= month <= 12:
+        return False
+    if day is not None and not 1 <= day <= 31:
+        return False
+    if day is not None and month is not None:
+        try:
+            date(year or 2024, month, day)  # 2024 is a leap year: 29/2 stays valid
+        except ValueError:
+            return False
+    return True
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """All date expressions in `text`, in reading order, non-overlapping."""
+    taken: list[tuple[int, int]] = []
+    found: list[DateMention] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in taken)
+
+    for _kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if not free(m.start(), m.end()):
+                continue
+            groups = m.groupdict()
+            day = int(groups["d"]) if groups.get("d") else None
+            month = int(groups["m"]) if groups.get("m") else None
+            year = int(groups["y"]) if groups.get("y") else None
+            if not _valid(day, month, year):
+                continue
+            taken.append((m.start(), m.end()))
+            found.append(DateMention(m.start(), m.end(), m.group(0), day, month, year))
+    for m in _RELATIVE.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        word = m.group("word").lower().strip()
+        offset: int | None = None
+        weekday: int | None = None
+        if word.endswith("qua") and not word.endswith("vừa qua"):
+            offset = -1
+        elif word.endswith("nay"):
+            offset = 0
+        else:
+            for name, idx in _WEEKDAYS.items():
+                if name in word:
+                    weekday = idx
+                    break
+        if offset is None and weekday is None:
+            continue
+        taken.append((m.start(), m.end()))
+        found.append(DateMention(m.start(), m.end(), m.group(0), None, None, None, offset, weekday))
+    found.sort(key=lambda d: d.start)
+    return found
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    value: date
+    precision: str
+    basis: str
+
+
+def latest_on_or_before(day: int | None, month: int, reference: date) -> date:
+    """The latest date with this day/month (or month) that is not after `reference`."""
+    for year in (reference.year, reference.year - 1):
+        candidate = _safe_date(year, month, day or 1)
+        if candidate is not None and candidate <= reference:
+            return candidate
+    return _safe_date(reference.year - 1, month, day or 1) or date(reference.year - 1, month, 1)
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def resolve_with_reference(mention: DateMention, reference: date, basis: str) -> ResolvedDate | None:
+    """Give `mention` a full date using `reference` (publication or article date)."""
+    if mention.relative_days is not None:
+        return ResolvedDate(reference + timedelta(days=mention.relative_days), DAY, basis)
+    if mention.weekday is not None:
+        back = (reference.weekday() - mention.weekday) % 7
+        return ResolvedDate(reference - timedelta(days=back), DAY, basis)
+    if mention.year is not None:
+        return resolve_explicit(mention)
+    if mention.month is None:
+        return None
+    value = latest_on_or_before(mention.day, mention.month, reference)
+    return ResolvedDate(value, mention.precision, basis)
+
+
+def resolve_explicit(mention: DateMention) -> ResolvedDate | None:
+    if mention.year is None:
+        return None
+    value = _safe_date(mention.year, mention.month or 1, mention.day or 1)
+    if value is None:
+        return None
+    return ResolvedDate(value, mention.precision, "explicit")
+
+
+def candidate_years(mention: DateMention, feasible: Iterable[tuple[date, date]]) -> list[int]:
+    """Years in which the day/month of `mention` falls inside every feasible interval.
+
+    `feasible` holds the periods in which the call was possible (for example the
+    overlap of both participants' terms of office).
+    """
+    intervals = list(feasible)
+    if mention.month is None or not intervals:
+        return []
+    lo = max(i[0] for i in intervals)
+    hi = min(i[1] for i in intervals)
+    years = []
+    for year in range(lo.year, hi.year + 1):
+        candidate = _safe_date(year, mention.month, mention.day or 1)
+        if candidate is None:
+            continue
+        if mention.day is None:
+            # Month precision: the month only has to overlap the interval.
+            month_end = _safe_date(year, mention.month, 28) or candidate
+            if month_end >= lo and candidate <= hi:
+                years.append(year)
+        elif lo <= candidate <= hi:
+            years.append(year)
+    return years
+
+
+_ISO_LINE = re.compile(r"^\s*date\s+(?P<y>\d{4})-(?P<m>\d{2})(?:-(?P<d>\d{2}))?\b")
+_DATETIME = re.compile(
+    r"(?P<d>\d{1,2})[/-](?P<m>\d{1,2})[/-](?P<y>(?:19|20)\d{2})[,\s]+(?:-\s*)?(?P<hh>\d{1,2})[:h](?P<mm>\d{2})"
+)
+_URL_STAMP = re.compile(r"[-/_](?P<y>20\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?:\d{2,}|[a-z]|\.htm)")
+
+
+@dataclass(frozen=True)
+class PublishedDate:
+    value: date
+    precision: str  # 'minute' | 'day' | 'month'
+    basis: str
+    hour: int | None = None
+    minute: int | None = None
+
+    @property
+    def reference(self) -> date:
+        """The latest day the article can have been written on."""
+        if self.precision == MONTH:
+            nxt = date(self.value.year + (self.value.month == 12), self.value.month % 12 + 1, 1)
+            return nxt - timedelta(days=1)
+        return self.value
+
+
+def parse_dateline(line: str) -> PublishedDate | None:
+    """A publication date from a header line (`date 2025-10-17`, `24/11/2021 07:09 GMT+7`)."""
+    m = _ISO_LINE.match(line)
+    if m:
+        y, mo = int(m["y"]), int(m["m"])
+        if m["d"]:
+            d = _safe_date(y, mo, int(m["d"]))
+            return PublishedDate(d, DAY, "dateline") if d else None
+        return PublishedDate(date(y, mo, 1), MONTH, "dateline") if 1 <= mo <= 12 else None
+    stripped = line.strip()
+    if len(stripped) > 60:
+        return None
+    m = _DATETIME.search(stripped)
+    if m:
+        d = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
+        if d:
+            return PublishedDate(d, "minute", "byline", int(m["hh"]), int(m["mm"]))
+    return None
+
+
+def parse_url_date(url: str) -> PublishedDate | None:
+    """A publication date from a timestamp in an article URL (`...-20250911074605668.htm`)."""
+    m = _URL_STAMP.search(url)
+    if not m:
+        return None
+    d = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
+    return PublishedDate(d, DAY, "url") if d else None

@@ -1,0 +1,281 @@
+"""Finding people and countries in a sentence and resolving them to reference data.
+
+A sentence is scanned for titles (`Bộ trưởng Quốc phòng`), country names,
+capitals and institutions used as metonyms (`Lầu Năm Góc`), and actor names
+in any spelling. Adjacent pieces are grouped into people:
+`Bộ trưởng Quốc phòng Mỹ Lloyd Austin` is one person (role, country, name),
+`Bộ trưởng quốc phòng Mỹ và Nga` is two people who share a role.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable
+
+from extract.reference import Reference, slugify, strip_accents
+
+HONORIFICS = ("ông", "bà", "Ông", "Bà", "Tướng", "tướng", "Đại tướng", "đại tướng", "ngài", "Ngài")
+COUNTERPART = "counterpart"
+_COUNTERPART_TITLES = ("người đồng cấp", "các người đồng cấp", "người đồng nhiệm")
+# Words that may sit between a title and its country or name without breaking the phrase.
+_GLUE = re.compile(
+    r"^(?:[\s,–—-]|\(|\)|các|lực lượng vũ trang|quân đội|nước|Liên bang|liên bang|Cộng hòa|"
+    r"Tướng|tướng|Đại tướng|đại tướng|Thượng tướng|ông|bà|nhân dân|Nội các|nội các|ba|hai|"
+    r"Chính phủ|chính phủ|Đảng Cộng sản|Ban Chấp hành Trung ương|khóa mới)*$"
+)
+_PAIR_JOIN = re.compile(r"^\s*(?:[-–—,]|và)\s*$")
+_NAME_WORD = r"[A-ZÀ-ỸĐ][\w'’.-]*"
+_CAPITALISED_RUN = re.compile(rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}")
+_PRONOUN = re.compile(r"(?<!\w)(?:ông|bà|Ông|Bà)(?!\s+[A-ZÀ-ỸĐ])(?!\w)")
+# Prepositions after which a bare country is a place or a topic, not a party.
+_PLACE_BEFORE = re.compile(r"(?:\bở|\btại|\bvề|\bthăm|\btới|\bđến|\btrên|\bkhỏi|\bcủa|\bcho|\bgiúp|\bvới|\bquân)\s*$")
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Person:
+    """Someone (or some country) a sentence names."""
+
+    start: int
+    end: int
+    text: str
+    country_iso3: str | None
+    role: str | None = None
+    actor_id: str | None = None
+    name: str | None = None
+    is_reference: bool = False
+    is_principal: bool = True
+    kind: str = "person"  # person | role | country | pronoun
+
+    @property
+    def identity(self) -> str:
+        return self.actor_id or f"{self.country_iso3}:{self.role or ''}"
+
+
+@dataclass
+class ArticleMemory:
+    """What an article has named so far: short names resolve only after the full one."""
+
+    seen_actor_ids: set[str] = field(default_factory=set)
+    last_people: list[Person] = field(default_factory=list)
+
+
+class Gazetteer:
+    """Compiled matchers over the reference data."""
+
+    def __init__(self, ref: Reference):
+        self.ref = ref
+        self._countries = _alternation(ref.country_aliases, flags=0)
+        self._titles = _alternation(list(ref.titles) + list(_COUNTERPART_TITLES), flags=re.I)
+        self._actors = _alternation(ref.actor_aliases, flags=0)
+
+    def titles(self, text: str) -> list[Span]:
+        return [Span(m.start(), m.end(), m.group(0)) for m in self._titles.finditer(text)]
+
+    def countries(self, text: str) -> list[Span]:
+        return [Span(m.start(), m.end(), m.group(0)) for m in self._countries.finditer(text)]
+
+    def actors(self, text: str) -> list[Span]:
+        return [Span(m.start(), m.end(), m.group(0)) for m in self._actors.finditer(text)]
+
+
+def _alternation(words: Iterable[str], flags: int) -> re.Pattern[str]:
+    ordered = sorted({w for w in words if w}, key=len, reverse=True)
+    body = "|".join(re.escape(w) for w in ordered) or r"(?!x)x"
+    return re.compile(rf"(?<![\w]){body}(?![\w])", flags)
+
+
+def find_people(text: str, gaz: Gazetteer, memory: ArticleMemory, masked: list[tuple[int, int]] = ()) -> list[Person]:
+    """People, roles and countries named in `text`, in reading order."""
+    ref = gaz.ref
+
+    def free(span: Span, taken: list[tuple[int, int]]) -> bool:
+        return all(span.end <= a or span.start >= b for a, b in taken)
+
+    taken: list[tuple[int, int]] = list(masked)
+    titles, actors, countries = [], [], []
+    # Actors first (longest names), then titles, then countries, none overlapping.
+    for span in sorted(gaz.actors(text), key=lambda s: s.start - s.end):
+        if not free(span, taken):
+            continue
+        entries = ref.actor_aliases[span.text] if span.text in ref.actor_aliases else []
+        full = [a for a, kind in entries if kind == "full"]
+        short = [a for a, kind in entries if kind != "full"]
+        before = text[:span.start].rstrip()
+        after_title_or_honorific = before.endswith(HONORIFICS) or any(
+            before.lower().endswith(t) for t in ref.titles
+        )
+        candidates = full or ([a for a in short if a in memory.seen_actor_ids] or (short if after_title_or_honorific else []))
+        if not candidates:
+            continue
+        taken.append((span.start, span.end))
+        actors.append((span, candidates))
+    for span in gaz.titles(text):
+        if free(span, taken):
+            taken.append((span.start, span.end))
+            titles.append(span)
+    for span in gaz.countries(text):
+        if free(span, taken):
+            iso3, kind = ref.country_aliases[span.text]
+            if kind == "short" and not _in_pair(text, span):
+                continue
+            taken.append((span.start, span.end))
+            countries.append((span, iso3, kind))
+
+    pieces: list[tuple[str, Span, object]] = (
+        [("title", s, ref.titles.get(s.text.lower())) for s in titles]
+        + [("actor", s, c) for s, c in actors]
+        + [("country", s, (iso3, kind)) for s, iso3, kind in countries]
+    )
+    pieces.sort(key=lambda p: p[1].start)
+    people = _group(text, pieces, ref)
+    for m in _PRONOUN.finditer(text):
+        if all(m.end() <= p.start or m.start() >= p.end for p in people) and free(Span(m.start(), m.end(), ""), masked):
+            people.append(Person(m.start(), m.end(), m.group(0), None, kind="pronoun"))
+    people.sort(key=lambda p: p.start)
+    return people
+
+
+def _in_pair(text: str, span: Span) -> bool:
+    """`Trung` means China only inside a pair such as `Mỹ - Trung` or `Việt - Trung`."""
+    return bool(
+        re.search(r"[\wỹ]+\s*[-–]\s*$", text[:span.start]) or re.match(r"^\s*[-–]\s*[A-ZÀ-ỸĐ]", text[span.end:])
+    )
+
+
+def _group(text: str, pieces: list[tuple[str, Span, object]], ref: Reference) -> list[Person]:
+    people: list[Person] = []
+    i = 0
+    while i < len(pieces):
+        kind, span, payload = pieces[i]
+        if kind == "title":
+            title = payload
+            role = COUNTERPART if span.text.lower() in _COUNTERPART_TITLES else (title.role if title else None)
+            principal = True if role == COUNTERPART else (title.is_principal if title else True)
+            implied = title.implied_country if title else None
+            group_countries: list[tuple[Span, str]] = []
+            actor: tuple[Span, list[str]] | None = None
+            end = span.end
+            j = i + 1
+            # Chained titles ("Tổng Bí thư, Chủ tịch nước") merge into one combined role.
+            while j < len(pieces) and pieces[j][0] == "title" and _glue(text, end, pieces[j][1].start):
+                nxt = pieces[j][2]
+                if nxt and nxt.role != role:
+                    role = f"{role} and {nxt.role}" if role and nxt.role not in (role or "") else nxt.role
+                end = pieces[j][1].end
+                j += 1
+            while j < len(pieces):
+                k2, s2, p2 = pieces[j]
+                gap = text[end:s2.start]
+                if k2 == "country" and (_glue(text, end, s2.start) or (group_countries and _PAIR_JOIN.match(gap))):
+                    group_countries.append((s2, p2[0]))
+                    end = s2.end
+                    j += 1
+                    continue
+                if k2 == "actor" and _glue(text, end, s2.start) and actor is None:
+                    actor = (s2, p2)
+                    end = s2.end
+                    j += 1
+                break
+            if actor is None and (group_countries or implied):
+                unknown = _unknown_name(text, end)
+                if unknown:
+                    actor_name, name_end = unknown
+                    people.append(Person(
+                        span.start, name_end, text[span.start:name_end],
+                        group_countries[0][1] if group_countries else implied, role,
+                        actor_id=f"x-{slugify(actor_name)}", name=actor_name, is_reference=False,
+                        is_principal=principal,
+                    ))
+                    i = j
+                    continue
+            if actor is not None:
+                a_span, candidates = actor
+                actor_id, country = _choose_actor(candidates, group_countries, implied, role, ref)
+                people.append(Person(
+                    span.start, a_span.end, text[span.start:a_span.end], country, role,
+                    actor_id=actor_id, name=a_span.text, is_reference=True, is_principal=principal,
+                ))
+            elif group_countries:
+                for c_span, iso3 in group_countries:
+                    people.append(Person(
+                        span.start, c_span.end, text[span.start:c_span.end], iso3, role,
+                        is_principal=principal, kind="role",
+                    ))
+            elif implied or role == COUNTERPART or role:
+                people.append(Person(span.start, end, text[span.start:end], implied, role,
+                                     is_principal=principal, kind="role"))
+            i = j
+            continue
+        if kind == "actor":
+            candidates = payload
+            actor_id, country = _choose_actor(candidates, [], None, None, ref)
+            people.append(Person(span.start, span.end, span.text, country, None, actor_id=actor_id,
+                                 name=span.text, is_reference=True))
+        elif kind == "country":
+            iso3, alias_kind = payload
+            people.append(Person(span.start, span.end, span.text, iso3, None, kind="country"))
+        i += 1
+    return people
+
+
+def _glue(text: str, start: int, end: int) -> bool:
+    return end - start <= 45 and bool(_GLUE.match(text[start:end]))
+
+
+def _choose_actor(candidates: list[str], countries: list[tuple[Span, str]], implied: str | None,
+                  role: str | None, ref: Reference) -> tuple[str, str]:
+    wanted = {iso3 for _, iso3 in countries} | ({implied} if implied else set())
+    scored = []
+    for actor_id in candidates:
+        periods = ref.periods_by_actor.get(actor_id, [])
+        if not periods:
+            continue
+        country = periods[0].country_iso3
+        score = (country in wanted) * 2 + any(role and role in p.role for p in periods)
+        scored.append((score, actor_id, country))
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    _, actor_id, country = scored[0]
+    return actor_id, country
+
+
+def _unknown_name(text: str, start: int) -> tuple[str, int] | None:
+    """A capitalised name right after a title and country, confirmed as a proper noun."""
+    rest = text[start:]
+    lead = re.match(r"^[\s,–—-]*(?:(?:Đại tướng|Thượng tướng|Tướng|ông|bà)\s+)?", rest)
+    offset = lead.end() if lead else 0
+    m = _CAPITALISED_RUN.match(rest, offset)
+    if not m:
+        return None
+    name = m.group(0).rstrip(".")
+    if len(name) < 3 or not _is_proper_noun(text, start + m.start(), name):
+        return None
+    return name, start + m.start() + len(name)
+
+
+@lru_cache(maxsize=4096)
+def _pos_tags(text: str) -> tuple[tuple[str, str], ...]:
+    from underthesea import pos_tag  # heavy: loaded on first use only
+
+    return tuple((word, tag) for word, tag in pos_tag(text))
+
+
+def _is_proper_noun(text: str, start: int, name: str) -> bool:
+    """underthesea must tag the name's first word as a proper noun (Np)."""
+    first = name.split()[0]
+    for word, tag in _pos_tags(text):
+        if word.split()[0] == first or word.startswith(first):
+            return tag == "Np"
+    return False
+
+
+def normalise_name(name: str) -> str:
+    return strip_accents(name).lower()

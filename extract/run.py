@@ -1,0 +1,173 @@
+"""The steps of one pipeline run, as plain functions the DAG's tasks call.
+
+A run writes into a build copy of the warehouse (`<warehouse>.building`) and
+publishes it with an atomic rename only after the marts pass validation, so
+a failed run leaves the last good warehouse in place and a reader never sees
+a half-built one. DuckDB allows one writer per file: the steps run one after
+another and each closes its connection before the next opens the file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from extract.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+def prepare_build(settings: Settings) -> Path:
+    """Start the build file from the published warehouse, so history carries over."""
+    build = settings.build_path
+    build.unlink(missing_ok=True)
+    Path(str(build) + ".wal").unlink(missing_ok=True)
+    if settings.warehouse_path.exists():
+        shutil.copy2(settings.warehouse_path, build)
+    from extract.load import apply_schema, connect
+
+    con = connect(build)
+    try:
+        apply_schema(con)
+    finally:
+        con.close()
+    return build
+
+
+def extract_inbox(settings: Settings, run_id: str) -> Path:
+    """Read and parse every inbox file; write the rows to a JSON file for the load step."""
+    from extract.pipeline import process_document
+    from extract.reference import load_reference
+    from extract.resolve import Gazetteer
+    from extract.sources import Rejected, read_inbox
+
+    gaz = Gazetteer(load_reference(settings.seeds_dir))
+    articles: list[dict[str, Any]] = []
+    rejected: list[dict[str, str]] = []
+    for item in read_inbox(settings.inbox):
+        result = item if isinstance(item, Rejected) else process_document(item, gaz, run_id)
+        if isinstance(result, Rejected):
+            log.warning("rejected %s: %s", result.source_uri, result.reason)
+            rejected.append({"source_uri": result.source_uri, "content_hash": result.content_hash,
+                             "reason": result.reason})
+        else:
+            articles.append({"article_id": result.article_id, "source_uri": result.source_uri,
+                             "content_hash": result.content_hash, "tables": result.tables})
+    out = settings.work_dir / _safe(run_id) / "extracted.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"articles": articles, "rejected": rejected}, ensure_ascii=False), encoding="utf-8")
+    log.info("extracted %d articles, rejected %d -> %s", len(articles), len(rejected), out)
+    return out
+
+
+def load_extracted(settings: Settings, extracted: Path, run_id: str) -> dict[str, int]:
+    from extract.load import connect, load_batch
+
+    payload = json.loads(extracted.read_text(encoding="utf-8"))
+    con = connect(settings.build_path)
+    try:
+        result = load_batch(con, payload["articles"], payload["rejected"], run_id, utc_now())
+    finally:
+        con.close()
+    return result.__dict__
+
+
+def run_dbt(settings: Settings, target_dir: Path) -> None:
+    """`dbt seed` + `dbt build` on the build file, in-process through dbt's Python runner."""
+    from dbt.cli.main import dbtRunner
+
+    os.environ["DBT_DUCKDB_PATH"] = str(settings.build_path)
+    common = [
+        "--project-dir", str(settings.dbt_project_dir), "--profiles-dir", str(settings.dbt_project_dir),
+        "--target-path", str(target_dir / "target"), "--log-path", str(target_dir / "logs"),
+    ]
+    runner = dbtRunner()
+    try:
+        for command in (["seed"], ["build", "--exclude", "resource_type:seed"]):
+            result = runner.invoke(command + common)
+            if not result.success:
+                failed = _failed_nodes(result)
+                raise RuntimeError(f"dbt {command[0]} failed: {failed or result.exception}")
+    finally:
+        _close_dbt_connection()
+
+
+def _failed_nodes(result: Any) -> list[str]:
+    outcome = getattr(result, "result", None)
+    nodes = getattr(outcome, "results", None) or []
+    return [f"{r.node.name}: {r.message}" for r in nodes if str(r.status) in ("error", "fail")]
+
+
+def _close_dbt_connection() -> None:
+    # dbt-duckdb keeps its DuckDB handle open in-process; the next step needs the file.
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    env = DuckDBConnectionManager._ENV
+    if env is not None:
+        env.close()
+    DuckDBConnectionManager.close_all_connections()
+
+
+def validate(settings: Settings, stage: str, run_id: str) -> dict[str, Any]:
+    from expectations.validate import validate_stage
+
+    result = validate_stage(settings.build_path, stage, run_id, settings.reports_dir / _safe(run_id))
+    return {"stage": stage, "status": result.status, "report": str(result.report_path)}
+
+
+def publish(settings: Settings, run: dict[str, Any]) -> None:
+    """Record the run, then swap the build file in with one atomic rename."""
+    from extract.load import connect, record_run
+
+    con = connect(settings.build_path)
+    try:
+        record_run(con, run)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    os.replace(settings.build_path, settings.warehouse_path)
+    log.info("published %s", settings.warehouse_path)
+
+
+def summary(warehouse: Path) -> str:
+    """The short report `make run` prints at the end."""
+    from extract.load import connect
+
+    con = connect(warehouse, read_only=True)
+    try:
+        run = con.execute(
+            "select run_id, n_inputs, n_loaded, n_duplicates, n_rejected, validation_status "
+            "from audit.run_log order by finished_at desc limit 1").fetchone()
+        calls = con.execute("select count(*) from marts.fct_call").fetchone()[0]
+        aid = con.execute("select count(*) from marts.fct_aid").fetchone()[0]
+        rejected = con.execute(
+            "select source_uri, reason from audit.input_ledger where status = 'rejected' order by source_uri").fetchall()
+    finally:
+        con.close()
+    if run is None:
+        return f"No run recorded in {warehouse}."
+    run_id, n_inputs, n_loaded, n_dup, n_rej, status = run
+    lines = [
+        f"run {run_id}",
+        f"  articles read: {n_inputs} (loaded {n_loaded}, duplicates {n_dup}, rejected {n_rej})",
+        f"  calls in marts.fct_call: {calls}",
+        f"  aid rows in marts.fct_aid: {aid}",
+        f"  validation: {status}",
+        f"  warehouse: {warehouse}",
+        f"  validation report: {warehouse.parent / 'reports' / _safe(run_id)}",
+    ]
+    lines += [f"  rejected: {uri}: {reason}" for uri, reason in rejected]
+    return "\n".join(lines)
+
+
+def _safe(run_id: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in run_id)

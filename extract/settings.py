@@ -1,0 +1,38 @@
+"""Where things live: every path the pipeline uses, from the environment with defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    inbox: Path
+    warehouse_path: Path
+    work_dir: Path
+    seeds_dir: Path
+    dbt_project_dir: Path
+
+    @property
+    def build_path(self) -> Path:
+        """The file a run writes; it replaces `warehouse_path` only when the run succeeds."""
+        return self.warehouse_path.with_name(self.warehouse_path.name + ".building")
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.warehouse_path.parent / "reports"
+
+
+def load_settings() -> Settings:
+    var = PROJECT_ROOT / "var"
+    return Settings(
+        inbox=Path(os.environ.get("NEWS_INBOX", PROJECT_ROOT / "sample_inbox")).resolve(),
+        warehouse_path=Path(os.environ.get("WAREHOUSE_PATH", var / "warehouse.duckdb")).resolve(),
+        work_dir=Path(os.environ.get("PIPELINE_WORK_DIR", var / "runs")).resolve(),
+        seeds_dir=PROJECT_ROOT / "dbt_project" / "seeds",
+        dbt_project_dir=PROJECT_ROOT / "dbt_project",
+    )
