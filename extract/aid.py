@@ -35,12 +35,13 @@ KIND_WORDS = [
 ]
 STATUS_WORDS = [
     ("delivered", re.compile(r"đã gửi|đã cung cấp|đã chuyển|trao tặng|đã trao|bàn giao|giải ngân|đã viện trợ", re.I)),
-    ("approved", re.compile(r"thông qua|phê duyệt|phê chuẩn|chấp thuận", re.I)),
+    ("approved", re.compile(r"thông qua(?! (?:tổ chức|các|kênh|quỹ))|phê duyệt|phê chuẩn|chấp thuận", re.I)),
     ("proposed", re.compile(r"đề xuất|đề nghị|kêu gọi|xin|dự kiến", re.I)),
     ("announced", re.compile(r"công bố|thông báo|cam kết|tuyên bố|sẽ|viện trợ", re.I)),
 ]
 _RECIPIENT_BEFORE = re.compile(r"(?:\bcho|\btới|\bđến|\bgiúp|\bhỗ trợ|\btại|\bnhân dân|\bngười dân|\bcứu trợ|\bở)\s*(?:nhân dân\s+|người dân\s+|miền \w+\s+)?$", re.I)
 _LOCATED = re.compile(r"(?:\btại|\bở|\bthăm|\bkhỏi)\s*$", re.I)
+_DONOR_AFTER = re.compile(r"(?:\bmà|\bdo|\bcủa|\btừ|\bphía)\s*(?:chính phủ\s+|nhân dân\s+)?$", re.I)
 _FIRST_PERSON = re.compile(r"\b(?:cho chúng tôi|chúng tôi)\b", re.I)
 
 
@@ -115,9 +116,10 @@ def _parties(sentence: str, people: list[Person], amount: MoneyMention) -> tuple
         p for p in located if p.end <= amount.start and p.country_iso3 != recipient
         and not _RECIPIENT_BEFORE.search(sentence[:p.start]) and not _LOCATED.search(sentence[:p.start])
     ]
+    # After the amount a donor needs a cue ("gói 500.000 USD mà Mỹ đã cung cấp", "của Anh").
     donors_after = [
         p for p in located if p.start >= amount.end and p.country_iso3 != recipient
-        and not _RECIPIENT_BEFORE.search(sentence[:p.start]) and not _LOCATED.search(sentence[:p.start])
+        and _DONOR_AFTER.search(sentence[:p.start])
     ]
     donor = donors_before[-1].country_iso3 if donors_before else (
         donors_after[0].country_iso3 if donors_after else None)
@@ -126,7 +128,7 @@ def _parties(sentence: str, people: list[Person], amount: MoneyMention) -> tuple
 
 def _kind(sentence: str, amount: MoneyMention) -> str:
     # The words describing the package sit around the amount, not in an itemised tail.
-    head = sentence[:amount.end + 80]
+    head = sentence[:amount.end + 160]
     itemised = ITEMISED.search(head, amount.end)
     if itemised:
         head = head[:itemised.start()]

@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import count
 
 from extract.dates import (
     DAY, MONTH, DateMention, PublishedDate, ResolvedDate, candidate_years, find_dates,
@@ -102,8 +101,9 @@ class ArticleCall:
 
 def extract_calls(
     sentences: list[str], gaz: Gazetteer, published: PublishedDate | None, article_years: list[int],
-    masks: list[list[tuple[int, int]]] | None = None,
+    masks: list[list[tuple[int, int]]] | None = None, not_before: date | None = None,
 ) -> list[ArticleCall]:
+    """Calls the article reports. `not_before` is the earliest date the article's events allow."""
     ref = gaz.ref
     memory = ArticleMemory()
     about_calls = any(STRONG_TRIGGER.search(s) for s in sentences)
@@ -122,7 +122,7 @@ def extract_calls(
         memory.seen_actor_ids.update(p.actor_id for p in people if p.actor_id)
     calls = _fold(mentions)
     _attach_initiators(calls, initiators)
-    _resolve_dates(calls, published, article_years, ref)
+    _resolve_dates(calls, published, article_years, ref, not_before)
     for call in calls:
         _resolve_roles(call, ref)
     return [c for c in calls if c.resolved is not None and len(c.countries) >= 2]
@@ -392,7 +392,7 @@ def _feasible_periods(call: ArticleCall, ref: Reference) -> list[tuple[date, dat
 
 
 def _resolve_dates(calls: list[ArticleCall], published: PublishedDate | None, article_years: list[int],
-                   ref: Reference) -> None:
+                   ref: Reference, not_before: date | None) -> None:
     today = date.today()
     anchor: date | None = None
     for call in calls:
@@ -404,7 +404,11 @@ def _resolve_dates(calls: list[ArticleCall], published: PublishedDate | None, ar
             call.resolved = resolve_with_reference(mention, published.reference, "inferred-from-published")
             call.confidence = 0.9
         elif mention is not None and mention.month is not None:
-            call.resolved = _resolve_from_context(call, mention, anchor, article_years, ref, today)
+            # Calls an article dates with the same day and month happened in the same year.
+            siblings = [c for c in calls if c.date is not None and not c.date.has_year
+                        and (c.date.day, c.date.month) == (mention.day, mention.month)]
+            periods = [span for c in siblings for span in _feasible_periods(c, ref)]
+            call.resolved = _resolve_from_context(mention, periods, anchor, article_years, not_before, today)
             call.confidence = 0.75
         elif mention is None and published is not None and call.structured:
             # The article says a call took place but not when: its month is the publication month.
@@ -416,17 +420,16 @@ def _resolve_dates(calls: list[ArticleCall], published: PublishedDate | None, ar
             call.resolved = None
 
 
-def _resolve_from_context(call: ArticleCall, mention: DateMention, anchor: date | None, article_years: list[int],
-                          ref: Reference, today: date) -> ResolvedDate | None:
-    periods = _feasible_periods(call, ref) + [(date(1945, 1, 1), today)]
-    floors = [lo for phrase, lo, _ in ref.events if lo and phrase in call.evidence]
-    years = candidate_years(mention, periods)
+def _resolve_from_context(mention: DateMention, periods: list[tuple[date, date]], anchor: date | None,
+                          article_years: list[int], not_before: date | None, today: date) -> ResolvedDate | None:
+    """The year of a day/month from what the article fixes: terms of office, events, years it names."""
+    years = candidate_years(mention, periods + [(date(1945, 1, 1), today)])
     if not years:
         return None
     if anchor is not None:
         years.sort(key=lambda y: (abs(y - anchor.year), -y))
         return ResolvedDate(date(years[0], mention.month, mention.day or 1), mention.precision, "inferred-from-context")
-    floor_years = [y for y in years if all(y >= f.year for f in floors)]
+    floor_years = [y for y in years if not_before is None or y >= not_before.year]
     recent = max(article_years) if article_years else None
     after_mentioned = [y for y in floor_years if recent is None or y >= recent]
     chosen = (after_mentioned or floor_years or years)[0]
@@ -439,6 +442,9 @@ def _resolve_roles(call: ArticleCall, ref: Reference) -> None:
         return
     day = call.resolved.value
     for party in call.parties:
+        if party.actor_id and party.is_reference and not party.role:
+            held = [p for p in ref.periods(party.actor_id) if p.held_on(day)]
+            party.role = held[0].role if held else None
         if party.actor_id or not party.role or not party.country_iso3:
             continue
         holders = ref.holders(party.country_iso3, party.role, day)
@@ -450,5 +456,3 @@ def _resolve_roles(call: ArticleCall, ref: Reference) -> None:
             party.name = party.name or None
             party.is_reference = True
 
-
-_ids = count()

@@ -45,7 +45,7 @@ _WEEKDAYS = {
 }
 _RELATIVE = re.compile(
     r"\b(?P<word>hôm qua|tối qua|đêm qua|sáng qua|hôm nay|sáng nay|chiều nay|tối nay|"
-    r"(?:tối|sáng|chiều|ngày)?\s*(?:thứ (?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ nhật)(?: tuần trước| vừa qua)?)\b",
+    r"(?:tối|sáng|chiều|trưa|đêm|ngày|hôm|vào)\s+(?:thứ (?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ nhật)(?: tuần trước| vừa qua)?)\b",
     re.I,
 )
 

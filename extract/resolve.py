@@ -26,9 +26,9 @@ _GLUE = re.compile(
     r"Chính phủ|chính phủ|Đảng Cộng sản|Ban Chấp hành Trung ương|khóa mới)*$"
 )
 _PAIR_JOIN = re.compile(r"^\s*(?:[-–—,]|và)\s*$")
-_NAME_WORD = r"[A-ZÀ-ỸĐ][\w'’.-]*"
+_NAME_WORD = r"(?<![\w])\w[\w'’.-]*"
 _CAPITALISED_RUN = re.compile(rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}")
-_PRONOUN = re.compile(r"(?<!\w)(?:ông|bà|Ông|Bà)(?!\s+[A-ZÀ-ỸĐ])(?!\w)")
+_PRONOUN = re.compile(r"(?<!\w)(?:ông|bà|Ông|Bà)(?!\w)(?P<next>\s+\w)?")
 # Prepositions after which a bare country is a place or a topic, not a party.
 _PLACE_BEFORE = re.compile(r"(?:\bở|\btại|\bvề|\bthăm|\btới|\bđến|\btrên|\bkhỏi|\bcủa|\bcho|\bgiúp|\bvới|\bquân)\s*$")
 
@@ -73,6 +73,7 @@ class Gazetteer:
 
     def __init__(self, ref: Reference):
         self.ref = ref
+        TITLE_TAILS.update(ref.titles)
         self._countries = _alternation(ref.country_aliases, flags=0)
         self._titles = _alternation(list(ref.titles) + list(_COUNTERPART_TITLES), flags=re.I)
         self._actors = _alternation(ref.actor_aliases, flags=0)
@@ -102,33 +103,42 @@ def find_people(text: str, gaz: Gazetteer, memory: ArticleMemory, masked: list[t
 
     taken: list[tuple[int, int]] = list(masked)
     titles, actors, countries = [], [], []
-    # Actors first (longest names), then titles, then countries, none overlapping.
-    for span in sorted(gaz.actors(text), key=lambda s: s.start - s.end):
+    # Longest match wins across all kinds ("Trung Quốc" the country over "Trung" a short name);
+    # on equal length a person's name beats a title, and a title beats a country.
+    candidates = (
+        [(s, 0, "actor") for s in gaz.actors(text)]
+        + [(s, 1, "title") for s in gaz.titles(text)]
+        + [(s, 2, "country") for s in gaz.countries(text)]
+    )
+    candidates.sort(key=lambda c: (c[0].start - c[0].end, c[1], c[0].start))
+    for span, _, kind in candidates:
         if not free(span, taken):
             continue
-        entries = ref.actor_aliases[span.text] if span.text in ref.actor_aliases else []
-        full = [a for a, kind in entries if kind == "full"]
-        short = [a for a, kind in entries if kind != "full"]
-        before = text[:span.start].rstrip()
-        after_title_or_honorific = before.endswith(HONORIFICS) or any(
-            before.lower().endswith(t) for t in ref.titles
-        )
-        candidates = full or ([a for a in short if a in memory.seen_actor_ids] or (short if after_title_or_honorific else []))
-        if not candidates:
-            continue
-        taken.append((span.start, span.end))
-        actors.append((span, candidates))
-    for span in gaz.titles(text):
-        if free(span, taken):
-            taken.append((span.start, span.end))
-            titles.append(span)
-    for span in gaz.countries(text):
-        if free(span, taken):
-            iso3, kind = ref.country_aliases[span.text]
-            if kind == "short" and not _in_pair(text, span):
+        if kind == "actor":
+            entries = ref.actor_aliases.get(span.text, [])
+            full = [a for a, alias_kind in entries if alias_kind == "full"]
+            short = [a for a, alias_kind in entries if alias_kind != "full"]
+            before = text[:span.start].rstrip()
+            after_title_or_honorific = before.endswith(HONORIFICS) or any(
+                before.lower().endswith(t) for t in ref.titles
+            )
+            chosen = full or ([a for a in short if a in memory.seen_actor_ids]
+                              or (short if after_title_or_honorific else []))
+            if not chosen:
                 continue
             taken.append((span.start, span.end))
-            countries.append((span, iso3, kind))
+            actors.append((span, chosen))
+        elif kind == "title":
+            taken.append((span.start, span.end))
+            titles.append(span)
+        else:
+            iso3, alias_kind = ref.country_aliases[span.text]
+            if alias_kind == "short" and not _in_pair(text, span):
+                continue
+            if " " not in span.text and _after_a_name(text, span):
+                continue  # "Tuấn Anh" is a person, not the United Kingdom
+            taken.append((span.start, span.end))
+            countries.append((span, iso3, alias_kind))
 
     pieces: list[tuple[str, Span, object]] = (
         [("title", s, ref.titles.get(s.text.lower())) for s in titles]
@@ -138,16 +148,34 @@ def find_people(text: str, gaz: Gazetteer, memory: ArticleMemory, masked: list[t
     pieces.sort(key=lambda p: p[1].start)
     people = _group(text, pieces, ref)
     for m in _PRONOUN.finditer(text):
+        if m.group("next") and m.group("next").strip()[0].isupper():
+            continue  # "ông Austin" names someone; a bare "ông" refers back
         if all(m.end() <= p.start or m.start() >= p.end for p in people) and free(Span(m.start(), m.end(), ""), masked):
-            people.append(Person(m.start(), m.end(), m.group(0), None, kind="pronoun"))
+            people.append(Person(m.start(), m.start() + 3 if m.group(0)[:3].lower() == "ông" else m.start() + 2,
+                                 m.group(0).split()[0], None, kind="pronoun"))
     people.sort(key=lambda p: p.start)
     return people
+
+
+def _after_a_name(text: str, span: Span) -> bool:
+    """A single-word country right after a capitalised word that is not a title is part of a name."""
+    previous = re.search(r"(?<!\w)(\w+)\s+$", text[:span.start])
+    if not previous or not previous.group(1)[0].isupper():
+        return False
+    word = previous.group(1)
+    head = text[:span.start].rstrip()
+    return not (head.lower().endswith(tuple(TITLE_TAILS)) or word in _NAME_GLUE_WORDS)
+
+
+# Capitalised words after which a country name is still a country ("Liên bang Nga", "Chính phủ Séc").
+_NAME_GLUE_WORDS = {"Liên", "Chính", "Nhà", "Cộng", "Quân", "Bộ", "Phía", "Nước", "Đại", "Hạ", "Thượng", "Quốc", "Ngoại", "Tổng", "Thủ", "Chủ", "Đảng", "Hội", "Viện", "Ủy", "Lực", "Hải", "Không", "Lục", "Đông", "Tây", "Nam", "Bắc", "Theo", "Tại", "Với", "Và", "Của", "Cho", "Ông", "Bà"}
+TITLE_TAILS: set[str] = set()
 
 
 def _in_pair(text: str, span: Span) -> bool:
     """`Trung` means China only inside a pair such as `Mỹ - Trung` or `Việt - Trung`."""
     return bool(
-        re.search(r"[\wỹ]+\s*[-–]\s*$", text[:span.start]) or re.match(r"^\s*[-–]\s*[A-ZÀ-ỸĐ]", text[span.end:])
+        re.search(r"[\wỹ]+\s*[-–]\s*$", text[:span.start]) or re.match(r"^\s*[-–]\s*\w", text[span.end:])
     )
 
 
@@ -255,10 +283,15 @@ def _unknown_name(text: str, start: int) -> tuple[str, int] | None:
     m = _CAPITALISED_RUN.match(rest, offset)
     if not m:
         return None
-    name = m.group(0).rstrip(".")
+    words = []
+    for word in m.group(0).split():
+        if not word[0].isupper():
+            break
+        words.append(word)
+    name = " ".join(words).rstrip(".")
     if len(name) < 3 or not _is_proper_noun(text, start + m.start(), name):
         return None
-    return name, start + m.start() + len(name)
+    return name, start + offset + len(name)
 
 
 @lru_cache(maxsize=4096)

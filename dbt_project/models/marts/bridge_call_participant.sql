@@ -1,0 +1,124 @@
+with
+
+call_participants as (
+
+    select * from {{ ref('int_call_participants_merged') }}
+
+),
+
+actors as (
+
+    select * from {{ ref('int_actors_unioned') }}
+
+),
+
+role_titles as (
+
+    select * from {{ ref('stg_reference__role_titles') }}
+
+),
+
+actor_periods as (
+
+    select
+        *,
+        coalesce(valid_from, date '0001-01-01') as period_start,
+        coalesce(valid_to, date '9999-12-31') as period_end
+
+    from actors
+
+),
+
+reference_actor_ids as (
+
+    select distinct actor_id
+
+    from actors
+
+    where is_reference
+
+),
+
+principal_roles as (
+
+    select
+        role,
+        bool_or(is_principal) as is_principal_role
+
+    from role_titles
+
+    group by role
+
+),
+
+-- the actor's role row valid on the call date, preferring the reported role
+-- among concurrent roles, then the latest started; actors first seen in
+-- articles have one open-ended row without dates
+actor_rows as (
+
+    select
+        call_participants.call_participant_id,
+        actor_periods.actor_key,
+        actor_periods.role
+
+    from call_participants
+
+    inner join actor_periods
+        on
+            call_participants.actor_id = actor_periods.actor_id
+            and (
+                not actor_periods.is_reference
+                or call_participants.call_date
+                between actor_periods.period_start and actor_periods.period_end
+            )
+
+    qualify row_number() over (
+        partition by call_participants.call_participant_id
+        order by
+            coalesce(actor_periods.role = call_participants.role_as_reported, false) desc,
+            actor_periods.period_start desc,
+            actor_periods.actor_key asc
+    ) = 1
+
+),
+
+joined as (
+
+    select
+        call_participants.call_participant_id,
+        call_participants.call_id,
+        call_participants.actor_id,
+        actor_rows.actor_key,
+        call_participants.country_iso3,
+        coalesce(call_participants.role_as_reported, actor_rows.role) as role_at_call,
+        call_participants.role_as_reported,
+        call_participants.name_as_reported,
+        call_participants.canonical_name,
+        reference_actor_ids.actor_id is not null as is_reference,
+        call_participants.call_date,
+        call_participants.n_reports
+
+    from call_participants
+
+    left join actor_rows
+        on call_participants.call_participant_id = actor_rows.call_participant_id
+
+    left join reference_actor_ids
+        on call_participants.actor_id = reference_actor_ids.actor_id
+
+),
+
+final as (
+
+    select
+        joined.*,
+        principal_roles.is_principal_role
+
+    from joined
+
+    left join principal_roles
+        on joined.role_at_call = principal_roles.role
+
+)
+
+select * from final

@@ -1,0 +1,35 @@
+with
+
+calls as (
+
+    select * from {{ ref('int_calls_merged') }}
+
+),
+
+final as (
+
+    select
+        call_id,
+        call_date,
+        date_precision,
+        date_basis,
+        mode,
+        initiator_country_iso3,
+        initiator_actor_id,
+        participant_countries,
+        n_participants,
+        n_articles,
+        n_publishers,
+        n_reports,
+        confidence,
+        first_reported_at,
+        first_fetched_at,
+        primary_article_id,
+        primary_sentence_index,
+        primary_evidence_text
+
+    from calls
+
+)
+
+select * from final

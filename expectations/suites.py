@@ -1,0 +1,424 @@
+"""Expectation suites of the warehouse, defined once, as data.
+
+Every suite is named ``<asset>.<stage>`` and validates one pandas DataFrame that a
+SQL query reads from the DuckDB warehouse (GX's SQL datasources do not work on
+DuckDB; see the stack notes). A check that needs other tables (a foreign key, a
+date from the reporting article, a count per call) is computed by that query as an
+extra column, e.g. ``country_known`` or ``days_after_publication``, which the suite
+then constrains.
+
+Each expectation carries a severity: a failed ``critical`` expectation fails the
+stage, a failed ``warning`` one only marks it ``warned``. The severity is kept in the
+expectation's ``meta`` (``{"severity": ..., "name": ...}``) and in GX's own
+``severity`` field.
+
+This module imports nothing heavy at import time: ``suite_specs`` is pure and returns
+plain dataclasses; only ``build_suite`` imports Great Expectations.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    import great_expectations as gx
+
+logger = logging.getLogger(__name__)
+
+Severity = Literal["critical", "warning"]
+Stage = Literal["raw", "marts"]
+
+STAGES: tuple[str, ...] = ("raw", "marts")
+
+#: ISO 4217 codes an aid amount may be stated in.
+ALLOWED_CURRENCIES: tuple[str, ...] = (
+    "USD", "EUR", "GBP", "AUD", "VND", "JPY", "KRW", "CNY", "CAD", "CHF", "RUB", "UAH",
+)
+#: No call is dated before this day (end of the Second World War era in the sources).
+EARLIEST_CALL_DATE = date(1945, 1, 1)
+
+CALL_MODES: tuple[str, ...] = ("phone", "video")
+DATE_PRECISIONS: tuple[str, ...] = ("day", "month", "year")
+PUBLISHED_PRECISIONS: tuple[str, ...] = ("minute", "day", "month")
+AID_KINDS: tuple[str, ...] = ("military", "financial", "humanitarian", "unspecified")
+AID_STATUSES: tuple[str, ...] = ("announced", "approved", "delivered", "proposed", "unknown")
+# Same as ^[A-Z]{3}(\|[A-Z]{3})+$; non-capturing, or pandas warns about match groups.
+PARTICIPANT_COUNTRIES_REGEX = r"^[A-Z]{3}(?:\|[A-Z]{3})+$"
+
+
+@dataclass(frozen=True)
+class ExpectationSpec:
+    """One expectation, described without Great Expectations objects.
+
+    Attributes:
+        name: Stable identifier, unique within its suite; it is the ``expectation``
+            value written to ``audit.validation_results``.
+        gx_type: Class name in ``great_expectations.expectations``, e.g.
+            ``"ExpectColumnValuesToBeBetween"``.
+        column: The column checked.
+        severity: ``"critical"`` or ``"warning"``.
+        description: One sentence for people reading the report.
+        kwargs: Further keyword arguments of the GX class (``min_value``, ``value_set``...).
+        when_not_null: Check only rows where this column is not null.
+    """
+
+    name: str
+    gx_type: str
+    column: str
+    severity: Severity
+    description: str
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    when_not_null: str | None = None
+
+    @property
+    def condition(self) -> str | None:
+        """The row filter as text, for reports."""
+        return f"{self.when_not_null} IS NOT NULL" if self.when_not_null else None
+
+
+@dataclass(frozen=True)
+class SuiteSpec:
+    """One suite: the SQL producing its DataFrame and the expectations on it.
+
+    Attributes:
+        asset: Asset name, e.g. ``"fct_call"``.
+        stage: ``"raw"`` or ``"marts"``.
+        sql: DuckDB query whose result is validated.
+        key_columns: Columns identifying a row; reports show them for failing rows.
+        expectations: The expectations, in report order.
+    """
+
+    asset: str
+    stage: str
+    sql: str
+    key_columns: tuple[str, ...]
+    expectations: tuple[ExpectationSpec, ...]
+
+    @property
+    def name(self) -> str:
+        """Suite name, ``<asset>.<stage>``."""
+        return f"{self.asset}.{self.stage}"
+
+
+def _midnight(day: date) -> datetime:
+    # DuckDB DATE columns arrive in pandas as datetime64; GX compares them with
+    # datetimes, not dates.
+    return datetime.combine(day, time())
+
+
+def _not_null(name: str, column: str, severity: Severity, description: str,
+              when_not_null: str | None = None) -> ExpectationSpec:
+    return ExpectationSpec(name, "ExpectColumnValuesToNotBeNull", column, severity,
+                           description, when_not_null=when_not_null)
+
+
+def _unique(name: str, column: str, description: str) -> ExpectationSpec:
+    return ExpectationSpec(name, "ExpectColumnValuesToBeUnique", column, "critical", description)
+
+
+def _in_set(name: str, column: str, values: Collection[Any], severity: Severity,
+            description: str, when_not_null: str | None = None) -> ExpectationSpec:
+    return ExpectationSpec(name, "ExpectColumnValuesToBeInSet", column, severity, description,
+                           {"value_set": list(values)}, when_not_null)
+
+
+def _between(name: str, column: str, severity: Severity, description: str, *,
+             min_value: Any = None, max_value: Any = None, strict_min: bool = False,
+             when_not_null: str | None = None) -> ExpectationSpec:
+    kwargs: dict[str, Any] = {}
+    if min_value is not None:
+        kwargs["min_value"] = min_value
+        if strict_min:
+            kwargs["strict_min"] = True
+    if max_value is not None:
+        kwargs["max_value"] = max_value
+    return ExpectationSpec(name, "ExpectColumnValuesToBeBetween", column, severity, description,
+                           kwargs, when_not_null)
+
+
+# --------------------------------------------------------------------------- raw
+
+
+RAW_ARTICLES_SQL = """
+select article_id, source_uri, published_at, published_on, published_precision, fetched_at
+from raw.articles
+"""
+
+RAW_ARTICLE_CALLS_SQL = """
+select article_call_id, article_id, call_date, date_precision, mode, confidence
+from raw.article_calls
+"""
+
+RAW_AID_MENTIONS_SQL = """
+select aid_mention_id, article_id, donor_iso3, recipient_iso3, amount, currency,
+       aid_kind, status
+from raw.aid_mentions
+"""
+
+
+def _raw_specs(as_of: datetime) -> tuple[SuiteSpec, ...]:
+    today = _midnight(as_of.date())
+    earliest = _midnight(EARLIEST_CALL_DATE)
+    articles = SuiteSpec(
+        asset="raw_articles", stage="raw", sql=RAW_ARTICLES_SQL, key_columns=("article_id",),
+        expectations=(
+            _not_null("article_id_not_null", "article_id", "critical",
+                      "Every article has an id."),
+            _unique("article_id_unique", "article_id", "No two articles share an id."),
+            _not_null("source_uri_not_null", "source_uri", "critical",
+                      "Every article records where it was read from."),
+            _between("published_at_not_in_future", "published_at", "critical",
+                     "No article is published after the validation time (UTC+7).",
+                     max_value=as_of),
+            _between("published_on_not_in_future", "published_on", "critical",
+                     "No article's publication day is after today (UTC+7).",
+                     max_value=today),
+            _in_set("published_precision_known", "published_precision", PUBLISHED_PRECISIONS,
+                    "critical", "Publication precision is minute, day or month (or null)."),
+        ),
+    )
+    calls = SuiteSpec(
+        asset="raw_article_calls", stage="raw", sql=RAW_ARTICLE_CALLS_SQL,
+        key_columns=("article_call_id",),
+        expectations=(
+            _not_null("call_date_not_null", "call_date", "warning",
+                      "A call has a date (an undated call cannot enter fct_call)."),
+            _between("call_date_in_range", "call_date", "critical",
+                     "A call is dated between 1945-01-01 and today.",
+                     min_value=earliest, max_value=today),
+            _in_set("date_precision_known", "date_precision", DATE_PRECISIONS, "critical",
+                    "Date precision is day, month or year."),
+            _not_null("date_precision_set_when_dated", "date_precision", "critical",
+                      "A dated call states how precise its date is.",
+                      when_not_null="call_date"),
+            _in_set("mode_known", "mode", CALL_MODES, "critical", "A call is phone or video."),
+            _between("confidence_in_unit_range", "confidence", "critical",
+                     "Extraction confidence is between 0 and 1.", min_value=0, max_value=1),
+        ),
+    )
+    aid = SuiteSpec(
+        asset="raw_aid_mentions", stage="raw", sql=RAW_AID_MENTIONS_SQL,
+        key_columns=("aid_mention_id",),
+        expectations=(
+            _between("amount_positive", "amount", "critical", "An aid amount is above 0.",
+                     min_value=0, strict_min=True),
+            _in_set("currency_allowed", "currency", ALLOWED_CURRENCIES, "critical",
+                    "The currency is one of the allowed ISO 4217 codes."),
+            _in_set("aid_kind_known", "aid_kind", AID_KINDS, "critical",
+                    "Aid kind is military, financial, humanitarian or unspecified."),
+            _in_set("status_known", "status", AID_STATUSES, "critical",
+                    "Aid status is announced, approved, delivered, proposed or unknown."),
+            _not_null("donor_not_null", "donor_iso3", "warning", "The donor country is known."),
+            _not_null("recipient_not_null", "recipient_iso3", "warning",
+                      "The recipient country is known."),
+        ),
+    )
+    return (articles, calls, aid)
+
+
+# ------------------------------------------------------------------------- marts
+
+
+def article_published_date_sql(dim_article_columns: Collection[str], alias: str = "a") -> str:
+    """SQL expression for the latest day an article can have been published.
+
+    Uses ``published_on`` when ``dim_article`` has it (extra column beyond the
+    contract), moved to the end of the month or year when ``published_precision``
+    says only that much is known; falls back to the day of ``published_at``.
+    """
+    cols = {c.lower() for c in dim_article_columns}
+    published_at_day = f"cast({alias}.published_at as date)"
+    if "published_on" not in cols:
+        return published_at_day
+    published_on = f"{alias}.published_on"
+    if "published_precision" in cols:
+        published_on = (
+            f"case {alias}.published_precision"
+            f" when 'month' then last_day({alias}.published_on)"
+            f" when 'year' then make_date(year({alias}.published_on), 12, 31)"
+            f" else {alias}.published_on end"
+        )
+    return f"coalesce({published_on}, {published_at_day})"
+
+
+def fct_call_sql(dim_article_columns: Collection[str] = ()) -> str:
+    """fct_call with, per call, its earliest reporting article and how many days the
+    call is dated after that article's publication (null when no reporting article
+    has a known publication date)."""
+    published = article_published_date_sql(dim_article_columns)
+    return f"""
+with article_day as (
+    select a.article_id, {published} as published_date
+    from marts.dim_article a
+),
+first_report as (
+    select m.call_id,
+           min(d.published_date) as first_published_date,
+           arg_min(m.article_id, d.published_date) as first_article_id
+    from marts.fct_call_mention m
+    join article_day d on d.article_id = m.article_id
+    where d.published_date is not null
+    group by m.call_id
+)
+select c.call_id, c.call_date, c.date_precision, c.mode, c.participant_countries,
+       c.n_participants, r.first_article_id, r.first_published_date,
+       date_diff('day', r.first_published_date, c.call_date) as days_after_publication
+from marts.fct_call c
+left join first_report r on r.call_id = c.call_id
+"""
+
+
+BRIDGE_CALL_PARTICIPANT_SQL = """
+with call_countries as (
+    select call_id, count(distinct country_iso3) as n_call_countries
+    from marts.bridge_call_participant
+    group by call_id
+)
+select b.call_id, b.actor_id, b.actor_key, b.country_iso3,
+       exists (select 1 from marts.dim_country c
+               where c.country_iso3 = b.country_iso3) as country_known,
+       exists (select 1 from marts.dim_actor a
+               where a.actor_key = b.actor_key) as actor_known,
+       cc.n_call_countries
+from marts.bridge_call_participant b
+left join call_countries cc on cc.call_id = b.call_id
+"""
+
+FCT_AID_SQL = """
+select f.aid_id, f.donor_iso3, f.recipient_iso3, f.amount, f.currency, f.amount_usd,
+       f.aid_kind, f.status, f.reported_date, f.article_id,
+       exists (select 1 from marts.dim_country c
+               where c.country_iso3 = f.donor_iso3) as donor_known,
+       exists (select 1 from marts.dim_country c
+               where c.country_iso3 = f.recipient_iso3) as recipient_known,
+       case when f.donor_iso3 is null or f.recipient_iso3 is null then null
+            else f.donor_iso3 <> f.recipient_iso3 end as donor_differs_from_recipient
+from marts.fct_aid f
+"""
+
+
+def _marts_specs(as_of: datetime, dim_article_columns: Collection[str]) -> tuple[SuiteSpec, ...]:
+    today = _midnight(as_of.date())
+    earliest = _midnight(EARLIEST_CALL_DATE)
+    calls = SuiteSpec(
+        asset="fct_call", stage="marts", sql=fct_call_sql(dim_article_columns),
+        key_columns=("call_id", "first_article_id"),
+        expectations=(
+            _not_null("call_id_not_null", "call_id", "critical", "Every call has an id."),
+            _unique("call_id_unique", "call_id", "No two calls share an id."),
+            _not_null("call_date_not_null", "call_date", "critical", "Every call has a date."),
+            _between("call_date_in_range", "call_date", "critical",
+                     "A call is dated between 1945-01-01 and today (not in the future).",
+                     min_value=earliest, max_value=today),
+            _not_null("date_precision_not_null", "date_precision", "critical",
+                      "Every call states how precise its date is."),
+            _in_set("date_precision_known", "date_precision", DATE_PRECISIONS, "critical",
+                    "Date precision is day, month or year."),
+            _in_set("mode_known", "mode", CALL_MODES, "critical", "A call is phone or video."),
+            _between("at_least_two_participants", "n_participants", "critical",
+                     "A call has at least two participants.", min_value=2),
+            ExpectationSpec(
+                "participant_countries_format", "ExpectColumnValuesToMatchRegex",
+                "participant_countries", "critical",
+                "participant_countries is two or more ISO3 codes joined with '|'.",
+                {"regex": PARTICIPANT_COUNTRIES_REGEX},
+            ),
+            _between("call_not_after_reporting_article", "days_after_publication", "critical",
+                     "No call is dated after the publication of an article reporting it "
+                     "(days_after_publication = call_date - earliest publication day <= 0).",
+                     max_value=0),
+        ),
+    )
+    bridge = SuiteSpec(
+        asset="bridge_call_participant", stage="marts", sql=BRIDGE_CALL_PARTICIPANT_SQL,
+        key_columns=("call_id", "country_iso3"),
+        expectations=(
+            _not_null("call_id_not_null", "call_id", "critical",
+                      "Every participant belongs to a call."),
+            _in_set("country_known", "country_known", (True,), "critical",
+                    "country_iso3 is a country of dim_country."),
+            _in_set("actor_known", "actor_known", (True,), "critical",
+                    "actor_key, when set, is an actor role of dim_actor.",
+                    when_not_null="actor_key"),
+            _between("at_least_two_countries_per_call", "n_call_countries", "critical",
+                     "Each call has participants from at least two distinct countries.",
+                     min_value=2),
+        ),
+    )
+    aid = SuiteSpec(
+        asset="fct_aid", stage="marts", sql=FCT_AID_SQL, key_columns=("aid_id",),
+        expectations=(
+            _not_null("aid_id_not_null", "aid_id", "critical", "Every aid amount has an id."),
+            _unique("aid_id_unique", "aid_id", "No two aid amounts share an id."),
+            _in_set("donor_known", "donor_known", (True,), "critical",
+                    "donor_iso3, when set, is a country of dim_country.",
+                    when_not_null="donor_iso3"),
+            _in_set("recipient_known", "recipient_known", (True,), "critical",
+                    "recipient_iso3, when set, is a country of dim_country.",
+                    when_not_null="recipient_iso3"),
+            _in_set("donor_differs_from_recipient", "donor_differs_from_recipient", (True,),
+                    "warning", "A country does not give aid to itself."),
+            _in_set("currency_allowed", "currency", ALLOWED_CURRENCIES, "critical",
+                    "The currency is one of the allowed ISO 4217 codes."),
+            _between("amount_positive", "amount", "critical", "An aid amount is above 0.",
+                     min_value=0, strict_min=True),
+            _between("amount_usd_positive", "amount_usd", "critical",
+                     "amount_usd, when known, is above 0.", min_value=0, strict_min=True),
+            _in_set("aid_kind_known", "aid_kind", AID_KINDS, "critical",
+                    "Aid kind is military, financial, humanitarian or unspecified."),
+            _in_set("status_known", "status", AID_STATUSES, "critical",
+                    "Aid status is announced, approved, delivered, proposed or unknown."),
+            _between("reported_date_not_in_future", "reported_date", "critical",
+                     "No aid amount is reported after today.", max_value=today),
+        ),
+    )
+    return (calls, bridge, aid)
+
+
+def suite_specs(stage: str, *, as_of: datetime,
+                dim_article_columns: Collection[str] = ()) -> tuple[SuiteSpec, ...]:
+    """The suites of one stage.
+
+    Args:
+        stage: ``"raw"`` (after load, before dbt) or ``"marts"`` (after dbt).
+        as_of: Naive local (UTC+7) time of the validation; "in the future" means after
+            it (timestamps) or after its day (dates).
+        dim_article_columns: Columns of ``marts.dim_article``; only used to pick the
+            publication date expression (see ``article_published_date_sql``).
+
+    Raises:
+        ValueError: for an unknown stage.
+    """
+    if stage == "raw":
+        return _raw_specs(as_of)
+    if stage == "marts":
+        return _marts_specs(as_of, dim_article_columns)
+    raise ValueError(f"unknown stage {stage!r}; expected one of {STAGES}")
+
+
+def build_suite(spec: SuiteSpec) -> gx.ExpectationSuite:
+    """Turn a ``SuiteSpec`` into a Great Expectations suite named ``spec.name``."""
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    import great_expectations as gx
+    from great_expectations.expectations.row_conditions import Column
+
+    suite = gx.ExpectationSuite(name=spec.name)
+    for exp in spec.expectations:
+        kwargs: dict[str, Any] = dict(exp.kwargs)
+        if exp.when_not_null:
+            kwargs["row_condition"] = Column(exp.when_not_null).is_not_null()
+        expectation_cls = getattr(gx.expectations, exp.gx_type)
+        suite.add_expectation(
+            expectation_cls(
+                column=exp.column,
+                severity=exp.severity,
+                description=exp.description,
+                meta={"severity": exp.severity, "name": exp.name},
+                **kwargs,
+            )
+        )
+    return suite

@@ -1,0 +1,63 @@
+"""The real DAG over the user's five example articles, checked against the gold facts."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pytest
+
+from extract.evaluate import evaluate, load_predictions
+
+from .conftest import SHARED, table_fingerprints
+
+pytestmark = pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="../shared/seeds is not beside the repo")
+
+
+@pytest.fixture(scope="module")
+def seeds_warehouse(dag_runner, tmp_path_factory):
+    warehouse = tmp_path_factory.mktemp("seeds") / "warehouse.duckdb"
+    dag_runner.run(SHARED / "seeds", warehouse)
+    first = table_fingerprints(warehouse, "marts")
+    dag_runner.run(SHARED / "seeds", warehouse)
+    return warehouse, first
+
+
+def test_every_gold_fact_is_found_and_nothing_extra(seeds_warehouse):
+    warehouse, _ = seeds_warehouse
+    gold = json.loads((SHARED / "gold" / "seeds_gold.json").read_text(encoding="utf-8"))
+    report = evaluate(load_predictions(warehouse), gold)
+    assert report.misses == []
+    assert (report.calls.fn, report.calls.fp, report.aid.fn, report.aid.fp) == (0, 0, 0, 0)
+    assert report.duplicate_call_rows == 0
+
+
+def test_one_call_reported_twice_is_one_row(seeds_warehouse):
+    warehouse, _ = seeds_warehouse
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute(
+            "select participant_countries, n_articles, n_publishers, initiator_country_iso3 "
+            "from marts.fct_call where call_date = date '2024-06-25'").fetchall()
+    finally:
+        con.close()
+    assert rows == [("RUS|USA", 2, 2, "USA")]
+
+
+def test_a_second_run_changes_no_row(seeds_warehouse):
+    warehouse, first = seeds_warehouse
+    assert table_fingerprints(warehouse, "marts") == first
+
+
+def test_every_input_is_accounted_for_and_validation_ran(seeds_warehouse):
+    warehouse, _ = seeds_warehouse
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        ledger = con.execute("select status, count(*) from audit.input_ledger group by 1").fetchall()
+        runs = con.execute("select validation_status, n_inputs, n_loaded from audit.run_log order by started_at").fetchall()
+        suites = con.execute("select distinct suite_name from audit.validation_results order by 1").fetchall()
+    finally:
+        con.close()
+    assert dict(ledger) == {"loaded": 5}
+    assert len(runs) == 2 and all(r == ("passed", 5, 5) for r in runs)
+    assert any(s[0].endswith(".raw") for s in suites) and any(s[0].endswith(".marts") for s in suites)

@@ -1,0 +1,330 @@
+"""Tests of the Great Expectations suites on a small hand-built warehouse."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:  # the project is not installed into the venv
+    sys.path.insert(0, str(REPO))
+
+from expectations.suites import (
+    ALLOWED_CURRENCIES,
+    STAGES,
+    suite_specs,
+)
+from expectations.validate import validate_stage
+
+SCHEMA_SQL = REPO / "extract" / "warehouse_schema.sql"
+
+MARTS_DDL = """
+create schema if not exists marts;
+create table marts.dim_country (
+    country_iso3 varchar primary key, country_iso2 varchar, name_en varchar, name_vi varchar);
+create table marts.dim_actor (
+    actor_key varchar primary key, actor_id varchar, canonical_name varchar, name_vi varchar,
+    country_iso3 varchar, role varchar, valid_from date, valid_to date, is_current boolean,
+    is_reference boolean);
+create table marts.dim_article (
+    article_id varchar primary key, source_uri varchar, url varchar, publisher varchar,
+    title varchar, published_at timestamp, fetched_at timestamp);
+create table marts.fct_call (
+    call_id varchar primary key, call_date date, date_precision varchar, mode varchar,
+    initiator_country_iso3 varchar, initiator_actor_id varchar,
+    participant_countries varchar, n_participants integer, n_articles integer,
+    n_publishers integer);
+create table marts.bridge_call_participant (
+    call_id varchar, actor_id varchar, actor_key varchar, country_iso3 varchar,
+    role_at_call varchar, name_as_reported varchar);
+create table marts.fct_call_mention (
+    call_id varchar, article_id varchar, sentence_index integer, evidence_text varchar);
+create table marts.fct_aid (
+    aid_id varchar primary key, donor_iso3 varchar, recipient_iso3 varchar, amount double,
+    currency varchar, amount_usd double, is_approximate boolean, aid_kind varchar,
+    status varchar, reported_date date, article_id varchar, sentence_index integer,
+    evidence_text varchar);
+"""
+
+GOOD_ROWS = """
+insert into marts.dim_country values
+    ('RUS', 'RU', 'Russia', 'Nga'), ('USA', 'US', 'United States', 'Mỹ'),
+    ('UKR', 'UA', 'Ukraine', 'Ukraine'), ('VNM', 'VN', 'Viet Nam', 'Việt Nam');
+insert into marts.dim_actor values
+    ('ak-putin', 'putin', 'Vladimir Putin', 'Vladimir Putin', 'RUS', 'president',
+     date '2012-05-07', null, true, true),
+    ('ak-trump', 'trump', 'Donald Trump', 'Donald Trump', 'USA', 'president',
+     date '2025-01-20', null, true, true);
+insert into marts.dim_article values
+    ('art-1', '/inbox/a1.txt', null, 'VnExpress', 'Điện đàm Nga - Mỹ',
+     timestamp '2025-03-19 08:30', timestamp '2025-03-19 09:00'),
+    ('art-2', '/inbox/a2.txt', null, 'Tuổi Trẻ', 'Không rõ ngày', null,
+     timestamp '2025-03-20 09:00');
+insert into marts.fct_call values
+    ('call-1', date '2025-03-18', 'day', 'phone', 'USA', 'trump', 'RUS|USA', 2, 2, 2);
+insert into marts.bridge_call_participant values
+    ('call-1', 'putin', 'ak-putin', 'RUS', 'president', 'Tổng thống Putin'),
+    ('call-1', 'trump', 'ak-trump', 'USA', 'president', 'Tổng thống Trump');
+insert into marts.fct_call_mention values
+    ('call-1', 'art-1', 0, 'Tổng thống Putin điện đàm với Tổng thống Trump ngày 18/3.'),
+    ('call-1', 'art-2', 3, 'Hai nhà lãnh đạo đã điện đàm.');
+insert into marts.fct_aid values
+    ('aid-1', 'USA', 'UKR', 61000000000, 'USD', 61000000000, false, 'military', 'approved',
+     date '2024-04-20', 'art-1', 5, 'Mỹ thông qua gói viện trợ 61 tỷ USD cho Ukraine.');
+
+insert into raw.articles values
+    ('art-1', '/inbox/a1.txt', null, 'VnExpress', 'Điện đàm Nga - Mỹ',
+     timestamp '2025-03-19 08:30', date '2025-03-19', 'minute', 'byline',
+     timestamp '2025-03-19 09:00', 'Tổng thống Putin điện đàm ...', 'h1', 12, 'test', 'run-0');
+insert into raw.article_calls values
+    ('ac-1', 'art-1', 0, 'Tổng thống Putin điện đàm với Tổng thống Trump ngày 18/3.',
+     date '2025-03-18', 'day', 'explicit', 'phone', 'USA', 'trump', null, 0.9);
+insert into raw.aid_mentions values
+    ('am-1', 'art-1', 5, 'Mỹ thông qua gói viện trợ 61 tỷ USD cho Ukraine.', 'USA', 'UKR',
+     61000000000, 'USD', false, 'military', 'approved', date '2024-04-20', 0.8);
+"""
+
+
+def _execute(path: Path, sql: str) -> None:
+    with duckdb.connect(str(path)) as con:
+        con.execute(sql)
+
+
+def _query(path: Path, sql: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Path:
+    path = tmp_path / "warehouse.duckdb"
+    _execute(path, SCHEMA_SQL.read_text(encoding="utf-8"))
+    _execute(path, MARTS_DDL)
+    _execute(path, GOOD_ROWS)
+    return path
+
+
+@pytest.fixture
+def report_dir(tmp_path: Path) -> Path:
+    return tmp_path / "reports"
+
+
+def _failed_expectations(path: Path, run_id: str) -> set[tuple[str, str]]:
+    rows = _query(path, "select suite_name, expectation from audit.validation_results "
+                        "where run_id = ? and not success", [run_id])
+    return set(rows)
+
+
+def test_good_marts_pass(warehouse: Path, report_dir: Path) -> None:
+    started = time.perf_counter()
+    result = validate_stage(warehouse, "marts", "run-1", report_dir)
+    elapsed = time.perf_counter() - started
+    print(f"validate_stage(marts) took {elapsed:.2f} s")
+
+    assert result.status == "passed", result.failures
+    assert set(result.counts) == {"fct_call.marts", "bridge_call_participant.marts",
+                                  "fct_aid.marts"}
+    assert result.counts["fct_call.marts"]["rows"] == 1
+    assert result.counts["bridge_call_participant.marts"]["rows"] == 2
+    assert all(c["failed_critical"] == 0 and c["failed_warning"] == 0
+               for c in result.counts.values())
+    n_expectations = sum(c["evaluated"] for c in result.counts.values())
+    rows = _query(warehouse, "select count(*), bool_and(success), count(distinct severity) "
+                             "from audit.validation_results where run_id = 'run-1'")
+    assert rows == [(n_expectations, True, 2)]
+
+
+def test_good_raw_pass(warehouse: Path, report_dir: Path) -> None:
+    result = validate_stage(warehouse, "raw", "run-1", report_dir)
+    assert result.status == "passed", result.failures
+    assert set(result.counts) == {"raw_articles.raw", "raw_article_calls.raw",
+                                  "raw_aid_mentions.raw"}
+    assert (report_dir / "validation_raw.html").is_file()
+
+
+def test_call_after_its_article_fails(warehouse: Path, report_dir: Path) -> None:
+    # art-1 was published on 19 March; a call on 20 March cannot be in it.
+    _execute(warehouse, "update marts.fct_call set call_date = date '2025-03-20'")
+    result = validate_stage(warehouse, "marts", "run-2", report_dir)
+
+    assert result.status == "failed"
+    assert _failed_expectations(warehouse, "run-2") == {
+        ("fct_call.marts", "call_not_after_reporting_article")}
+    details, unexpected, severity = _query(
+        warehouse, "select details, unexpected_count, severity from audit.validation_results "
+                   "where run_id = 'run-2' and expectation = 'call_not_after_reporting_article'")[0]
+    assert (unexpected, severity) == (1, "critical")
+    assert json.loads(details)["sample"][0]["call_id"] == "call-1"
+
+
+def test_month_precision_publication_allows_later_day(warehouse: Path,
+                                                      report_dir: Path) -> None:
+    # An article known only to be from March 2025 may report a call on 20 March...
+    _execute(warehouse, """
+        alter table marts.dim_article add column published_on date;
+        alter table marts.dim_article add column published_precision varchar;
+        update marts.dim_article set published_at = null, published_on = date '2025-03-01',
+            published_precision = 'month' where article_id = 'art-1';
+        update marts.fct_call set call_date = date '2025-03-20';
+    """)
+    assert validate_stage(warehouse, "marts", "run-m", report_dir).status == "passed"
+    # ...but not one in April.
+    _execute(warehouse, "update marts.fct_call set call_date = date '2025-04-02'")
+    result = validate_stage(warehouse, "marts", "run-m", report_dir)
+    assert result.status == "failed"
+    assert _failed_expectations(warehouse, "run-m") == {
+        ("fct_call.marts", "call_not_after_reporting_article")}
+
+
+def test_unknown_country_in_bridge_fails(warehouse: Path, report_dir: Path) -> None:
+    _execute(warehouse, "update marts.bridge_call_participant set country_iso3 = 'XXX' "
+                        "where actor_id = 'trump'")
+    result = validate_stage(warehouse, "marts", "run-3", report_dir)
+
+    assert result.status == "failed"
+    assert _failed_expectations(warehouse, "run-3") == {
+        ("bridge_call_participant.marts", "country_known")}
+    assert result.counts["bridge_call_participant.marts"]["failed_critical"] == 1
+
+
+def test_unknown_actor_and_single_country_call_fail(warehouse: Path,
+                                                    report_dir: Path) -> None:
+    _execute(warehouse, """
+        update marts.bridge_call_participant set actor_key = 'ak-nobody' where actor_id = 'putin';
+        update marts.bridge_call_participant set actor_key = null where actor_id = 'trump';
+        update marts.bridge_call_participant set country_iso3 = 'USA';
+    """)
+    result = validate_stage(warehouse, "marts", "run-4", report_dir)
+
+    assert result.status == "failed"
+    assert _failed_expectations(warehouse, "run-4") == {
+        ("bridge_call_participant.marts", "actor_known"),
+        ("bridge_call_participant.marts", "at_least_two_countries_per_call"),
+    }
+    # the null actor_key is not counted: only ak-nobody is unexpected
+    assert _query(warehouse, "select unexpected_count from audit.validation_results "
+                             "where run_id = 'run-4' and expectation = 'actor_known'") == [(1,)]
+
+
+def test_call_in_the_future_fails(warehouse: Path, report_dir: Path) -> None:
+    tomorrow = date.today() + timedelta(days=2)
+    _execute(warehouse, f"update marts.fct_call set call_date = date '{tomorrow}'")
+    validate_stage(warehouse, "marts", "run-5", report_dir)
+    assert ("fct_call.marts", "call_date_in_range") in _failed_expectations(warehouse, "run-5")
+
+
+def test_malformed_call_fails(warehouse: Path, report_dir: Path) -> None:
+    _execute(warehouse, "update marts.fct_call set participant_countries = 'RUS|usa', "
+                        "n_participants = 1, mode = 'letter'")
+    result = validate_stage(warehouse, "marts", "run-f", report_dir)
+    assert result.status == "failed"
+    assert _failed_expectations(warehouse, "run-f") == {
+        ("fct_call.marts", "participant_countries_format"),
+        ("fct_call.marts", "at_least_two_participants"),
+        ("fct_call.marts", "mode_known"),
+    }
+
+
+def test_warning_only_problem_warns(warehouse: Path, report_dir: Path) -> None:
+    _execute(warehouse, "update marts.fct_aid set recipient_iso3 = 'USA'")
+    result = validate_stage(warehouse, "marts", "run-6", report_dir)
+
+    assert result.status == "warned"
+    assert result.counts["fct_aid.marts"]["failed_warning"] == 1
+    assert _query(warehouse, "select expectation, severity from audit.validation_results "
+                             "where run_id = 'run-6' and not success") == [
+        ("donor_differs_from_recipient", "warning")]
+
+
+def test_raw_warning_and_critical(warehouse: Path, report_dir: Path) -> None:
+    _execute(warehouse, "update raw.aid_mentions set donor_iso3 = null")
+    assert validate_stage(warehouse, "raw", "run-7", report_dir).status == "warned"
+
+    _execute(warehouse, """
+        update raw.aid_mentions set currency = 'XYZ';
+        update raw.article_calls set date_precision = null;
+    """)
+    result = validate_stage(warehouse, "raw", "run-7", report_dir)
+    assert result.status == "failed"
+    assert _failed_expectations(warehouse, "run-7") == {
+        ("raw_aid_mentions.raw", "donor_not_null"),
+        ("raw_aid_mentions.raw", "currency_allowed"),
+        ("raw_article_calls.raw", "date_precision_set_when_dated"),
+    }
+
+
+def test_rerun_with_same_run_id_replaces_rows(warehouse: Path, report_dir: Path) -> None:
+    first = validate_stage(warehouse, "marts", "run-8", report_dir)
+    n_first = _query(warehouse, "select count(*) from audit.validation_results "
+                                "where run_id = 'run-8'")[0][0]
+    assert n_first == sum(c["evaluated"] for c in first.counts.values()) > 0
+
+    _execute(warehouse, "update marts.fct_aid set recipient_iso3 = 'USA'")
+    second = validate_stage(warehouse, "marts", "run-8", report_dir)
+    assert second.status == "warned"
+    assert _query(warehouse, "select count(*), count(*) filter (where not success) "
+                             "from audit.validation_results where run_id = 'run-8'") == [
+        (n_first, 1)]
+
+    # the raw stage of the same run keeps its own rows; another run adds its own
+    validate_stage(warehouse, "raw", "run-8", report_dir)
+    validate_stage(warehouse, "marts", "run-9", report_dir)
+    per_run = dict(_query(warehouse, "select run_id, count(*) from audit.validation_results "
+                                     "group by run_id"))
+    n_raw = sum(len(s.expectations) for s in suite_specs("raw", as_of=first.validated_at))
+    assert per_run == {"run-8": n_first + n_raw, "run-9": n_first}
+
+
+def test_reports_are_self_contained(warehouse: Path, report_dir: Path) -> None:
+    _execute(warehouse, "update marts.fct_call set call_date = date '2025-03-20'")
+    result = validate_stage(warehouse, "marts", "run-10", report_dir)
+
+    assert result.report_path == report_dir / "validation_marts.html"
+    page = result.report_path.read_text(encoding="utf-8")
+    assert "http://" not in page and "https://" not in page
+    assert "<script" not in page and "<link" not in page and "src=" not in page
+    assert "<style>" in page
+    assert "call_not_after_reporting_article" in page and "call-1" in page
+
+    report = json.loads(result.json_path.read_text(encoding="utf-8"))
+    assert report["status"] == "failed" and report["run_id"] == "run-10"
+    assert [s["name"] for s in report["suites"]] == list(result.counts)
+    assert report["suites"][0]["counts"] == result.counts["fct_call.marts"]
+
+
+def test_unknown_stage_is_rejected(warehouse: Path, report_dir: Path) -> None:
+    with pytest.raises(ValueError, match="unknown stage"):
+        validate_stage(warehouse, "staging", "run-x", report_dir)
+
+
+def test_missing_warehouse_is_an_error(tmp_path: Path, report_dir: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        validate_stage(tmp_path / "nope.duckdb", "raw", "run-x", report_dir)
+
+
+def test_suites_are_well_formed() -> None:
+    from datetime import datetime
+
+    for stage in STAGES:
+        specs = suite_specs(stage, as_of=datetime(2025, 6, 1, 12, 0))
+        assert len(specs) == 3
+        for spec in specs:
+            assert spec.name == f"{spec.asset}.{stage}"
+            names = [e.name for e in spec.expectations]
+            assert len(names) == len(set(names)), spec.name
+            assert {e.severity for e in spec.expectations} <= {"critical", "warning"}
+    assert len(ALLOWED_CURRENCIES) == 12
+
+
+def test_suites_module_imports_nothing_heavy() -> None:
+    code = ("import sys, expectations, expectations.suites; "
+            "heavy = {'great_expectations', 'pandas', 'duckdb'} & set(sys.modules); "
+            "assert not heavy, heavy")
+    subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)

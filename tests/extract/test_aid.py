@@ -1,0 +1,50 @@
+"""Each aid rule, on short sentences written for these tests."""
+
+from datetime import date
+
+import pytest
+
+from extract.aid import extract_aid
+from extract.dates import PublishedDate
+from extract.nlp import split_sentences
+
+
+@pytest.fixture()
+def aid_in(gazetteer):
+    def run(text: str):
+        published = PublishedDate(date(2024, 5, 6), "day", "test")
+        rows = extract_aid(split_sentences([text]), gazetteer, published)
+        return [(a.donor_iso3, a.recipient_iso3, a.money.amount, a.money.currency, a.money.is_approximate,
+                 a.aid_kind, a.status) for a in rows]
+
+    return run
+
+
+def test_a_grant_with_donor_and_recipient(aid_in):
+    assert aid_in("Nhật Bản công bố khoản viện trợ nhân đạo 3 triệu USD cho Việt Nam sau bão.") == [
+        ("JPN", "VNM", 3e6, "USD", False, "humanitarian", "announced")]
+
+
+def test_a_conversion_in_brackets_is_not_a_new_row(aid_in):
+    assert aid_in("Anh sẽ viện trợ quân sự 20 triệu bảng Anh (khoảng 25 triệu USD) cho Ukraine.") == [
+        ("GBR", "UKR", 2e7, "GBP", False, "military", "announced")]
+
+
+def test_an_itemised_part_is_not_a_new_row(aid_in):
+    rows = aid_in("Mỹ thông qua gói viện trợ 5 tỷ USD cho Ukraine, bao gồm 3 tỷ USD vũ khí và 2 tỷ USD hỗ trợ ngân sách.")
+    assert rows == [("USA", "UKR", 5e9, "USD", False, "unspecified", "approved")]
+
+
+def test_a_running_total_is_not_a_new_row(aid_in):
+    assert aid_in("Khoản hỗ trợ mới nâng tổng viện trợ của Australia cho Ukraine lên 900 triệu AUD.") == []
+
+
+def test_trade_and_damage_are_not_aid(aid_in):
+    assert aid_in("Kim ngạch thương mại giữa Việt Nam và Hàn Quốc đạt 80 tỷ USD.") == []
+    assert aid_in("Cơn bão gây thiệt hại khoảng 1 tỷ USD cho Việt Nam.") == []
+
+
+def test_approximate_markers(aid_in):
+    (row,) = aid_in("Liên minh châu Âu đã giải ngân hơn 1,5 tỷ euro hỗ trợ tài chính cho Ukraine.")
+    assert row[2:5] == (1.5e9, "EUR", True)
+    assert row[0] in ("EUU", "EU")

@@ -1,0 +1,108 @@
+"""Each call rule, on short sentences written for these tests."""
+
+from datetime import date
+
+
+def summary(calls):
+    return [
+        (sorted(c.countries), c.resolved.value.isoformat(), c.resolved.precision, c.mode,
+         c.initiator.country_iso3 if c.initiator else None)
+        for c in calls
+    ]
+
+
+def test_a_dated_phone_call_between_two_named_leaders(calls_in):
+    calls = calls_in("Ngày 14/3/2023, Tổng thống Nga Vladimir Putin đã điện đàm với Tổng thống Thổ Nhĩ Kỳ Recep Tayyip Erdoğan.")
+    assert summary(calls) == [(["RUS", "TUR"], "2023-03-14", "day", "phone", None)]
+    assert {p.actor_id for p in calls[0].parties} == {"vladimir-putin", "recep-tayyip-erdogan"}
+
+
+def test_one_call_per_counterpart(calls_in):
+    calls = calls_in("Ngày 2/5/2022, Ngoại trưởng Nga Sergei Lavrov lần lượt điện đàm với người đồng cấp Pháp, Đức và Thổ Nhĩ Kỳ.")
+    assert sorted(tuple(s[0]) for s in summary(calls)) == [("DEU", "RUS"), ("FRA", "RUS"), ("RUS", "TUR")]
+
+
+def test_video_calls_are_marked_video(calls_in):
+    calls = calls_in("Chiều 9/6/2021, Thủ tướng Phạm Minh Chính đã hội đàm trực tuyến với Thủ tướng Nhật Bản Yoshihide Suga.")
+    assert summary(calls) == [(["JPN", "VNM"], "2021-06-09", "day", "video", None)]
+
+
+def test_in_person_talks_cables_planned_and_refused_calls_are_not_calls(calls_in):
+    assert calls_in("Ngày 2/3/2024, Bộ trưởng Quốc phòng Phan Văn Giang hội đàm với Bộ trưởng Quốc phòng Australia tại Hà Nội.") == []
+    assert calls_in("Ngày 3/9/2024, Chủ tịch nước gửi điện mừng tới Tổng thống Nga Vladimir Putin.") == []
+    assert calls_in("Tổng thống Mỹ Joe Biden dự kiến sẽ điện đàm với Chủ tịch Trung Quốc Tập Cận Bình vào ngày 15/11/2023.") == []
+    assert calls_in("Ngày 5/4/2022, Bộ trưởng Quốc phòng Nga Sergei Shoigu từ chối điện đàm với Bộ trưởng Quốc phòng Mỹ Lloyd Austin.") == []
+
+
+def test_initiator_only_when_the_text_says_so(calls_in):
+    stated = calls_in("Ngày 20/4/2021, Thủ tướng Phạm Minh Chính điện đàm với Thủ tướng Nhật Bản Yoshihide Suga theo đề nghị của phía Nhật Bản.")
+    assert summary(stated)[0][4] == "JPN"
+    by_sentence = calls_in(
+        "Ngày 20/4/2021, Thủ tướng Phạm Minh Chính điện đàm với Thủ tướng Nhật Bản Yoshihide Suga.\n"
+        "Theo Bộ Ngoại giao, Nhật Bản là phía đề nghị cuộc điện đàm."
+    )
+    assert summary(by_sentence)[0][4] == "JPN"
+    silent = calls_in("Ngày 20/4/2021, Thủ tướng Phạm Minh Chính điện đàm với Thủ tướng Nhật Bản Yoshihide Suga.")
+    assert summary(silent)[0][4] is None
+
+
+def test_year_from_the_publication_date(calls_in):
+    calls = calls_in("Ngày 28/12, Tổng thống Pháp Emmanuel Macron điện đàm với Tổng thống Nga Vladimir Putin.",
+                     published=date(2023, 1, 3))
+    assert summary(calls)[0][1] == "2022-12-28"
+    assert calls[0].resolved.basis == "inferred-from-published"
+
+
+def test_relative_dates_against_the_publication_date(calls_in):
+    calls = calls_in("Hôm qua, Tổng thống Pháp Emmanuel Macron điện đàm với Tổng thống Nga Vladimir Putin.",
+                     published=date(2023, 1, 3))
+    assert summary(calls)[0][1] == "2023-01-02"
+
+
+def test_year_from_who_held_office_when(calls_in):
+    calls = calls_in("Ngày 1/6, Bộ trưởng Quốc phòng Mỹ Lloyd Austin điện đàm với Bộ trưởng Quốc phòng Nga Andrei Belousov.")
+    assert summary(calls)[0][1] == "2024-06-01"
+    assert calls[0].resolved.basis == "inferred-from-context"
+
+
+def test_a_role_without_a_name_still_gives_the_country_and_the_holder(calls_in):
+    calls = calls_in("Ngày 2/7/2024, Bộ trưởng Quốc phòng Mỹ và Nga đã điện đàm.")
+    assert summary(calls)[0][0] == ["RUS", "USA"]
+    assert {p.actor_id for p in calls[0].parties} == {"lloyd-austin", "andrei-belousov"}
+
+
+def test_this_call_took_place_dates_the_call_before_it(calls_in):
+    calls = calls_in(
+        "Bộ trưởng Quốc phòng Nga Sergei Shoigu đã điện đàm với Bộ trưởng Quốc phòng Mỹ Lloyd Austin.\n"
+        "Cuộc điện đàm này diễn ra vào ngày 5/10/2023."
+    )
+    assert summary(calls) == [(["RUS", "USA"], "2023-10-05", "day", "phone", None)]
+
+
+def test_month_only_dates_keep_month_precision(calls_in):
+    calls = calls_in("Hai bộ trưởng quốc phòng Mỹ Lloyd Austin và Nga Sergei Shoigu điện đàm lần cuối vào tháng 9/2022.")
+    assert summary(calls)[0][1:3] == ("2022-09-01", "month")
+
+
+def test_name_variants_resolve_to_one_actor(calls_in):
+    for spelling in ("Sergey Shoigu", "Sergei Shoigu"):
+        calls = calls_in(f"Ngày 3/3/2023, Bộ trưởng Quốc phòng Nga {spelling} điện đàm với Bộ trưởng Quốc phòng Mỹ Lloyd Austin.")
+        assert "sergei-shoigu" in {p.actor_id for p in calls[0].parties}
+    calls = calls_in("Ngày 15/11/2023, Chủ tịch Trung Quốc Tập Cận Bình điện đàm với Tổng thống Mỹ Joe Biden.")
+    assert "xi-jinping" in {p.actor_id for p in calls[0].parties}
+
+
+def test_an_actor_the_reference_data_does_not_know_is_kept(calls_in):
+    calls = calls_in("Ngày 4/4/2024, Tổng thống Pháp Emmanuel Macron điện đàm với Bộ trưởng Quốc phòng Nga Ivan Petrovsky.")
+    unknown = [p for p in calls[0].parties if p.country_iso3 == "RUS"][0]
+    assert unknown.is_reference is False
+    assert unknown.name == "Ivan Petrovsky"
+
+
+def test_one_call_in_many_sentences_is_one_call(calls_in):
+    calls = calls_in(
+        "Ngày 6/2/2023, Tổng thống Thổ Nhĩ Kỳ Recep Tayyip Erdoğan điện đàm với Tổng thống Nga Vladimir Putin.\n"
+        "Trong cuộc điện đàm giữa ông Erdoğan và ông Putin, hai bên bàn về ngũ cốc."
+    )
+    assert len(calls) == 1
+    assert len(calls[0].evidence_sentences) == 2

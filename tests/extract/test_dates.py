@@ -1,0 +1,79 @@
+from datetime import date
+
+import pytest
+
+from extract.dates import (
+    DAY, MONTH, candidate_years, find_dates, latest_on_or_before, parse_dateline, parse_url_date,
+    resolve_with_reference,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hai ông đã điện đàm vào ngày 14/3, theo thông cáo.", (14, 3, None, DAY)),
+        ("Cuộc gọi diễn ra ngày 2-9-2023 tại Hà Nội.", (2, 9, 2023, DAY)),
+        ("Sáng 7/12, Thủ tướng đã điện đàm.", (7, 12, None, DAY)),
+        ("Lần gần nhất là vào tháng 8/2019.", (None, 8, 2019, MONTH)),
+        ("Vào ngày 5 tháng 4, hai bên đã trao đổi.", (5, 4, None, DAY)),
+        ("Ngày 30 tháng 6 năm 2022, hai bộ trưởng điện đàm.", (30, 6, 2022, DAY)),
+        ("Chiều ngày 19-8, hai nhà lãnh đạo điện đàm.", (19, 8, None, DAY)),
+    ],
+)
+def test_day_month_year_forms(text, expected):
+    found = find_dates(text)
+    assert found, text
+    first = found[0]
+    assert (first.day, first.month, first.year, first.precision) == expected
+
+
+def test_ranges_and_impossible_dates_are_not_dates():
+    assert find_dates("kỷ niệm quan hệ (1995-2025)") == []
+    assert find_dates("tỷ số 32/13 trong trận đấu") == []
+
+
+def test_relative_expressions_resolve_against_the_publication_date():
+    reference = date(2024, 3, 10)  # a Sunday
+    yesterday = find_dates("Hôm qua, hai ông đã điện đàm.")[0]
+    saturday = find_dates("Tối thứ bảy, hai bên có cuộc gọi.")[0]
+    assert resolve_with_reference(yesterday, reference, "x").value == date(2024, 3, 9)
+    assert resolve_with_reference(saturday, reference, "x").value == date(2024, 3, 9)
+
+
+def test_a_date_without_year_is_the_latest_one_not_after_the_reference():
+    assert latest_on_or_before(25, 12, date(2024, 1, 3)) == date(2023, 12, 25)
+    assert latest_on_or_before(3, 1, date(2024, 1, 3)) == date(2024, 1, 3)
+    mention = find_dates("trong tháng 11")[0]
+    resolved = resolve_with_reference(mention, date(2024, 12, 31), "inferred-from-published")
+    assert (resolved.value, resolved.precision) == (date(2024, 11, 1), MONTH)
+
+
+def test_candidate_years_are_where_all_terms_of_office_overlap():
+    mention = find_dates("ngày 1/6")[0]
+    years = candidate_years(mention, [(date(2020, 3, 1), date(2023, 2, 1)), (date(2021, 7, 1), date(2030, 1, 1))])
+    assert years == [2022]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected", "precision"),
+    [
+        (" date 2023-04-05 Nội dung", date(2023, 4, 5), "day"),
+        (" date 2023-04", date(2023, 4, 1), "month"),
+        ("05/04/2023 06:30 GMT+7", date(2023, 4, 5), "minute"),
+        ("Thứ tư, 05/04/2023 06:30", date(2023, 4, 5), "minute"),
+        ("05/04/2023, 06:30", date(2023, 4, 5), "minute"),
+    ],
+)
+def test_publication_datelines(line, expected, precision):
+    parsed = parse_dateline(line)
+    assert parsed is not None
+    assert (parsed.value, parsed.precision) == (expected, precision)
+
+
+def test_a_long_sentence_with_a_date_is_not_a_dateline():
+    assert parse_dateline("Ngày 05/04/2023 06:30, hai nhà lãnh đạo đã có cuộc điện đàm kéo dài một giờ.") is None
+
+
+def test_publication_date_from_a_url_timestamp():
+    assert parse_url_date("https://example.vn/the-gioi/bai-viet-20230405063015123.htm").value == date(2023, 4, 5)
+    assert parse_url_date("https://example.vn/the-gioi/bai-viet.htm") is None
