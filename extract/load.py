@@ -68,7 +68,12 @@ def load_batch(
     n_calls = n_aid = n_loaded = 0
     con.execute("begin transaction")
     try:
-        owners = dict(con.execute("select article_id, source_uri from raw.articles").fetchall())
+        existing = {
+            article_id: (source_uri, first_run)
+            for article_id, source_uri, first_run in con.execute(
+                "select article_id, source_uri, run_id from raw.articles").fetchall()
+        }
+        owners = {article_id: source_uri for article_id, (source_uri, _) in existing.items()}
         for article in articles:
             article_id = article["article_id"]
             owner = owners.get(article_id)
@@ -77,6 +82,10 @@ def load_batch(
                                           f"same article as {owner}", article_id))
                 continue
             owners[article_id] = article["source_uri"]
+            if article_id in existing:
+                # Re-extracting an article keeps the run that first loaded it: a re-run changes no row.
+                for row in article["tables"]["articles"]:
+                    row["run_id"] = existing[article_id][1]
             _replace_article(con, article_id, article["tables"])
             ledger.append(LedgerEntry(article["source_uri"], article["content_hash"], "loaded", None, article_id))
             n_loaded += 1

@@ -19,7 +19,7 @@ create table if not exists raw.articles (
     content_hash varchar not null,
     n_sentences integer not null,
     extractor_version varchar not null,
-    run_id varchar not null
+    run_id varchar not null           -- the run that first loaded this article
 );
 
 -- Every sentence kept, so any fact can be traced back to its words.

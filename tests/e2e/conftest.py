@@ -61,6 +61,11 @@ def dag_runner(tmp_path_factory) -> DagRunner:
     return DagRunner(tmp_path_factory.mktemp("airflow-e2e"))
 
 
+@pytest.fixture(scope="session")
+def fingerprints():
+    return table_fingerprints
+
+
 def table_fingerprints(warehouse: Path, schema: str) -> dict[str, str]:
     """A content hash per table of `schema`, independent of row order."""
     import duckdb

@@ -8,17 +8,18 @@ import duckdb
 import pytest
 
 from extract.evaluate import evaluate, load_predictions
+from extract.settings import PROJECT_ROOT
 
-from .conftest import SHARED, table_fingerprints
+SHARED = PROJECT_ROOT.parent / "shared"
 
 pytestmark = pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="../shared/seeds is not beside the repo")
 
 
 @pytest.fixture(scope="module")
-def seeds_warehouse(dag_runner, tmp_path_factory):
+def seeds_warehouse(dag_runner, fingerprints, tmp_path_factory):
     warehouse = tmp_path_factory.mktemp("seeds") / "warehouse.duckdb"
     dag_runner.run(SHARED / "seeds", warehouse)
-    first = table_fingerprints(warehouse, "marts")
+    first = fingerprints(warehouse, "marts")
     dag_runner.run(SHARED / "seeds", warehouse)
     return warehouse, first
 
@@ -44,9 +45,9 @@ def test_one_call_reported_twice_is_one_row(seeds_warehouse):
     assert rows == [("RUS|USA", 2, 2, "USA")]
 
 
-def test_a_second_run_changes_no_row(seeds_warehouse):
+def test_a_second_run_changes_no_row(seeds_warehouse, fingerprints):
     warehouse, first = seeds_warehouse
-    assert table_fingerprints(warehouse, "marts") == first
+    assert fingerprints(warehouse, "marts") == first
 
 
 def test_every_input_is_accounted_for_and_validation_ran(seeds_warehouse):
