@@ -22,7 +22,7 @@ export NO_COLOR := 1
 
 DAG_ID := news_warehouse_daily
 
-.PHONY: install run test lint clean
+.PHONY: install run test eval lint clean
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,22 @@ run: $(AIRFLOW_HOME)/airflow.db
 	@set -o pipefail; $(BIN)/airflow dags test $(DAG_ID) > $(AIRFLOW_HOME)/last-run.log 2>&1 \
 		|| (tail -60 $(AIRFLOW_HOME)/last-run.log; echo "run failed: full log in $(AIRFLOW_HOME)/last-run.log"; exit 1)
 	@$(BIN)/python -m extract.summary "$(WAREHOUSE_PATH)"
+
+# Scores extraction against gold facts: the seeds and the dev set beside the repo.
+SHARED ?= $(CURDIR)/../shared
+EVAL_SETS ?= seeds:$(SHARED)/seeds:$(SHARED)/gold/seeds_gold.json dev:$(SHARED)/dev/articles:$(SHARED)/dev/gold.json
+
+eval: $(AIRFLOW_HOME)/airflow.db
+	@mkdir -p var/eval
+	@set -e; for spec in $(EVAL_SETS); do \
+		IFS=: read -r name inbox gold <<< "$$spec"; \
+		rm -f var/eval/$$name.duckdb; \
+		NEWS_INBOX=$$inbox WAREHOUSE_PATH=$(CURDIR)/var/eval/$$name.duckdb \
+			$(BIN)/airflow dags test $(DAG_ID) > var/eval/$$name.log 2>&1 \
+			|| (tail -40 var/eval/$$name.log; exit 1); \
+		$(BIN)/python -m extract.evaluate --warehouse var/eval/$$name.duckdb --gold $$gold \
+			--label $$name --json var/eval/$$name.json; \
+	done
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest

@@ -27,6 +27,11 @@ NOT_AID = re.compile(
     re.I,
 )
 RUNNING_TOTAL = re.compile(r"(?:nâng tổng|tổng cộng|tổng số|tổng mức|tổng trị giá|tổng viện trợ)[^.;]{0,80}$", re.I)
+PART_OF_PREVIOUS = re.compile(
+    r"^\s*(?:trong (?:gói|khoản)(?: viện trợ| hỗ trợ| tài trợ)? (?:này|trên|nói trên|đó)|trong đó|trong số (?:này|đó)|"
+    r"(?:gói|khoản) (?:viện trợ|hỗ trợ) (?:này|trên) (?:bao gồm|gồm))",
+    re.I,
+)
 ITEMISED = re.compile(r"(?:bao gồm|trong đó|gồm có|gồm)\b", re.I)
 KIND_WORDS = [
     ("humanitarian", re.compile(r"nhân đạo|cứu trợ|khẩn cấp|bão|lũ|thiên tai|động đất|y tế|lương thực|người tị nạn", re.I)),
@@ -39,7 +44,11 @@ STATUS_WORDS = [
     ("proposed", re.compile(r"đề xuất|đề nghị|kêu gọi|xin|dự kiến", re.I)),
     ("announced", re.compile(r"công bố|thông báo|cam kết|tuyên bố|sẽ|viện trợ", re.I)),
 ]
-_RECIPIENT_BEFORE = re.compile(r"(?:\bcho|\btới|\bđến|\bgiúp|\bhỗ trợ|\btại|\bnhân dân|\bngười dân|\bcứu trợ|\bở)\s*(?:nhân dân\s+|người dân\s+|miền \w+\s+)?$", re.I)
+_RECIPIENT_BEFORE = re.compile(
+    r"(?:\bcho|\btới|\bđến|\bgiúp|\bhỗ trợ|\btại|\bnhân dân|\bngười dân|\bcứu trợ|\bở)\s*"
+    r"(?:nhân dân\s+|người dân\s+|miền \w+\s+)?$",
+    re.I,
+)
 _LOCATED = re.compile(r"(?:\btại|\bở|\bthăm|\bkhỏi)\s*$", re.I)
 _DONOR_AFTER = re.compile(r"(?:\bmà|\bdo|\bcủa|\btừ|\bphía)\s*(?:chính phủ\s+|nhân dân\s+)?$", re.I)
 _FIRST_PERSON = re.compile(r"\b(?:cho chúng tôi|chúng tôi)\b", re.I)
@@ -68,6 +77,8 @@ def extract_aid(sentences: list[str], gaz: Gazetteer, published: PublishedDate |
         memory.seen_actor_ids.update(p.actor_id for p in people if p.actor_id)
         if not money or not AID_WORDS.search(sentence):
             continue
+        if PART_OF_PREVIOUS.match(sentence) and found:
+            continue  # "Trong gói viện trợ này, 30 triệu ...": a part of the package already counted
         kept = _package_amounts(sentence, money)
         for amount in kept:
             window = sentence[max(0, amount.start - 60):amount.end + 30]
@@ -86,8 +97,8 @@ def _package_amounts(sentence: str, money: list[MoneyMention]) -> list[MoneyMent
     kept: list[MoneyMention] = []
     for amount in money:
         before = sentence[:amount.start]
-        if kept and re.search(r"\(\s*(?:tương đương\s*|khoảng\s*|gần\s*|hơn\s*)?$", before):
-            continue  # "(3 tỷ USD)": a conversion of the amount before it
+        if re.search(r"\(\s*(?:(?:tương đương|khoảng|gần|hơn|xấp xỉ|tức|trị giá|chừng)\s*)*$", before):
+            continue  # "(3 tỷ USD)": a conversion of an amount already given
         if kept and ITEMISED.search(sentence, kept[0].end, amount.start):
             continue  # a part of the package already counted
         if RUNNING_TOTAL.search(before[-120:]):

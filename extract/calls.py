@@ -17,15 +17,22 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from extract.dates import (
-    DAY, MONTH, DateMention, PublishedDate, ResolvedDate, candidate_years, find_dates,
-    resolve_explicit, resolve_with_reference,
+    DAY,
+    MONTH,
+    DateMention,
+    PublishedDate,
+    ResolvedDate,
+    candidate_years,
+    find_dates,
+    resolve_explicit,
+    resolve_with_reference,
 )
 from extract.reference import FAR_FUTURE, Reference
 from extract.resolve import COUNTERPART, ArticleMemory, Gazetteer, Person, find_people
 
 STRONG_TRIGGER = re.compile(
     r"điện đàm|điện thoại|cuộc gọi|gọi điện|hội đàm trực tuyến|trao đổi trực tuyến|hội nghị trực tuyến|"
-    r"hội đàm qua video|gọi video",
+    r"hội đàm qua video|gọi video|thượng đỉnh trực tuyến|gặp trực tuyến|gặp gỡ trực tuyến",
     re.I,
 )
 WEAK_TRIGGER = re.compile(r"\btrao đổi với|cuộc trao đổi|các cuộc trao đổi|cuộc trò chuyện|nói chuyện", re.I)
@@ -38,13 +45,15 @@ NEGATIVE = re.compile(
     re.I,
 )
 REPORTING = re.compile(
-    r"(?:cho biết|cho hay|xác nhận|thông báo|tuyên bố|nói rằng|nói|đưa tin(?: rằng)?|chia sẻ|viết|"
+    r"(?:cho biết|cho hay|cho rằng|xác nhận|thông báo|tuyên bố|nói rằng|nói|đưa tin(?: rằng)?|chia sẻ|viết|"
     r"dẫn lời [^,]{0,60}|khẳng định|nhấn mạnh)\s*[:,]?\s*[\"“]?",
     re.I,
 )
 # After the trigger, these start a new clause whose names are not parties to the call.
 CLAUSE_END = re.compile(
-    r",\s*(?:trong bối cảnh|trong khi|khi|sau khi|nhằm|để|nối tiếp|kéo dài|lần đầu|rằng)|;|,\s*(?=[^,]{0,40}\b(?:cho biết|cho hay|dẫn lời|đưa tin)\b)",
+    r",\s*(?:trong bối cảnh|trong khi|khi|sau khi|nhằm|để|nối tiếp|kéo dài|lần đầu|rằng)|;|"
+    r",\s*(?=[^,]{0,40}\b(?:cho biết|cho hay|dẫn lời|đưa tin)\b)|"
+    r"\s(?:giữa lúc|trong lúc|trong bối cảnh|khi|cho rằng|cho biết|về vấn đề)\s",
     re.I,
 )
 # A date right after these words belongs to something else (taking office, an earlier event).
@@ -54,7 +63,9 @@ DATE_BLOCKERS = re.compile(
     re.I,
 )
 ANAPHOR_PARTIES = re.compile(r"hai (?:nhà lãnh đạo|bên|ông|bộ trưởng|vị|quan chức|người|tướng|nước)|2 quan chức|giữa họ", re.I)
-ANAPHOR_CALL = re.compile(r"cuộc (?:điện đàm|gọi|trao đổi|trò chuyện)(?: điện thoại)? (?:này|nói trên|trên)|cuộc (?:gọi|điện đàm) video", re.I)
+ANAPHOR_CALL = re.compile(
+    r"cuộc (?:điện đàm|gọi|trao đổi|trò chuyện)(?: điện thoại)? (?:này|nói trên|trên)|cuộc (?:gọi|điện đàm) video", re.I
+)
 INITIATOR_AFTER = re.compile(r"theo (?:đề nghị|sáng kiến|yêu cầu|lời mời|đề xuất) của", re.I)
 INITIATOR_DO = re.compile(r"\bdo\b(?P<who>[^,.;]{2,60}?)\b(?:khởi xướng|đề nghị|đề xuất|chủ động)", re.I)
 INITIATOR_BEFORE = re.compile(
@@ -192,7 +203,8 @@ def _parties(sentence: str, in_clause: list[Person], speakers: list[Person], mem
 
 
 _PLACE = re.compile(
-    r"(?:\bở|\btại|\bvề|\bthăm|\btới|\bđến|\btrên|\bkhỏi|\bxung quanh|\bnhằm vào|\bphản đối|\bchống|\bcho|\bgiúp)\s*$",
+    r"(?:\bở|\btại|\bvề|\bthăm|\btới|\bđến|\btrên|\bkhỏi|\bquanh|\bnhằm vào|\bphản đối|\bchống|\bcho|\bgiúp|"
+    r"\bvấn đề|\btình hình|\bcăng thẳng|\bxung đột|\bchiến sự|\bquan hệ)\s*$",
     re.I,
 )
 
@@ -256,7 +268,9 @@ def _call_date(sentence: str, clause_start: int, clause_end: int, trigger: re.Ma
     for mention in find_dates(sentence):
         if mention.start < clause_start or mention.start > clause_end:
             continue
-        if DATE_BLOCKERS.search(sentence[max(0, mention.start - 60):mention.start]):
+        # Only words between the trigger and the date can make it another event's date.
+        window_start = trigger.end() if mention.start >= trigger.end() else max(0, mention.start - 60)
+        if DATE_BLOCKERS.search(sentence[max(window_start, mention.start - 60):mention.start]):
             continue
         if mention.month is None and not mention.is_relative:
             continue  # a bare year does not date a call
@@ -313,7 +327,7 @@ def _fold(mentions: list[Mention]) -> list[ArticleCall]:
     for mention in mentions:
         countries = mention.countries
         if len(countries) >= 2:
-            target = _find_call(calls, countries, mention.date)
+            target = _find_call(calls, countries, mention.date, mention.parties)
             if target is None:
                 calls.append(ArticleCall(
                     list(mention.parties), mention.date, mention.mode, None, mention.sentence_index,
@@ -328,8 +342,15 @@ def _fold(mentions: list[Mention]) -> list[ArticleCall]:
     return calls
 
 
-def _find_call(calls: list[ArticleCall], countries: frozenset[str], when: DateMention | None) -> ArticleCall | None:
-    same = [c for c in calls if c.countries == countries]
+def _same_people(parties_a: list[Person], parties_b: list[Person]) -> bool:
+    """Two mentions cannot be one call if they name different people for the same country."""
+    named_a = {p.country_iso3: p.actor_id for p in parties_a if p.actor_id}
+    return all(named_a.get(p.country_iso3, p.actor_id) == p.actor_id for p in parties_b if p.actor_id)
+
+
+def _find_call(calls: list[ArticleCall], countries: frozenset[str], when: DateMention | None,
+               parties: list[Person]) -> ArticleCall | None:
+    same = [c for c in calls if c.countries == countries and _same_people(c.parties, parties)]
     if when is None:
         return same[0] if same else None
     exact = [c for c in same if c.date is not None and _compatible(c.date, when)]

@@ -10,9 +10,9 @@ the latest such date not after the reference: a call on `25/12` reported on
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Iterable
 
 DAY = "day"
 MONTH = "month"

@@ -192,11 +192,7 @@ def _score_calls(report: Report, name: str, gold_calls: list[dict], predicted: l
 def _score_aid(report: Report, name: str, gold_aid: list[dict], predicted: list[dict]) -> None:
     unmatched = list(predicted)
     for gold_row in gold_aid:
-        def fits(p: dict) -> bool:
-            return (p["donor"] == gold_row["donor"] and p["recipient"] == gold_row["recipient"]
-                    and p["currency"] == gold_row["currency"]
-                    and abs(p["amount"] - gold_row["amount"]) <= 0.01 * gold_row["amount"])
-        match = next((p for p in unmatched if fits(p)), None)
+        match = next((p for p in unmatched if _aid_fits(p, gold_row)), None)
         if match is None:
             report.aid.fn += 1
             report.misses.append(
@@ -208,6 +204,12 @@ def _score_aid(report: Report, name: str, gold_aid: list[dict], predicted: list[
         report.aid.fp += 1
         report.misses.append(
             f"{name}: extra aid {extra['donor']}->{extra['recipient']} {extra['amount']:,.0f} {extra['currency']}")
+
+
+def _aid_fits(predicted: dict, gold_row: dict) -> bool:
+    return (predicted["donor"] == gold_row["donor"] and predicted["recipient"] == gold_row["recipient"]
+            and predicted["currency"] == gold_row["currency"]
+            and abs(predicted["amount"] - gold_row["amount"]) <= 0.01 * gold_row["amount"])
 
 
 def format_report(report: Report, label: str) -> str:

@@ -8,10 +8,11 @@ a row in `audit.input_ledger` (loaded, duplicate or rejected with a reason).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import duckdb
 

@@ -10,9 +10,9 @@ in any spelling. Adjacent pieces are grouped into people:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
 
 from extract.reference import Reference, slugify, strip_accents
 
@@ -106,7 +106,7 @@ def find_people(text: str, gaz: Gazetteer, memory: ArticleMemory, masked: list[t
     # Longest match wins across all kinds ("Trung Quốc" the country over "Trung" a short name);
     # on equal length a person's name beats a title, and a title beats a country.
     candidates = (
-        [(s, 0, "actor") for s in gaz.actors(text)]
+        [(s, 0 if _has_full_alias(ref, s.text) else 3, "actor") for s in gaz.actors(text)]
         + [(s, 1, "title") for s in gaz.titles(text)]
         + [(s, 2, "country") for s in gaz.countries(text)]
     )
@@ -157,6 +157,11 @@ def find_people(text: str, gaz: Gazetteer, memory: ArticleMemory, masked: list[t
     return people
 
 
+def _has_full_alias(ref: Reference, alias: str) -> bool:
+    """Short aliases ("Trung", "Lâm") lose a tie against a country or title of the same length."""
+    return any(kind == "full" for _, kind in ref.actor_aliases.get(alias, []))
+
+
 def _after_a_name(text: str, span: Span) -> bool:
     """A single-word country right after a capitalised word that is not a title is part of a name."""
     previous = re.search(r"(?<!\w)(\w+)\s+$", text[:span.start])
@@ -168,7 +173,10 @@ def _after_a_name(text: str, span: Span) -> bool:
 
 
 # Capitalised words after which a country name is still a country ("Liên bang Nga", "Chính phủ Séc").
-_NAME_GLUE_WORDS = {"Liên", "Chính", "Nhà", "Cộng", "Quân", "Bộ", "Phía", "Nước", "Đại", "Hạ", "Thượng", "Quốc", "Ngoại", "Tổng", "Thủ", "Chủ", "Đảng", "Hội", "Viện", "Ủy", "Lực", "Hải", "Không", "Lục", "Đông", "Tây", "Nam", "Bắc", "Theo", "Tại", "Với", "Và", "Của", "Cho", "Ông", "Bà"}
+_NAME_GLUE_WORDS = set(
+    "Liên Chính Nhà Cộng Quân Bộ Phía Nước Đại Hạ Thượng Quốc Ngoại Tổng Thủ Chủ Đảng Hội Viện Ủy Lực Hải "
+    "Không Lục Đông Tây Nam Bắc Theo Tại Với Và Của Cho Ông Bà".split()
+)
 TITLE_TAILS: set[str] = set()
 
 
@@ -196,8 +204,12 @@ def _group(text: str, pieces: list[tuple[str, Span, object]], ref: Reference) ->
             # Chained titles ("Tổng Bí thư, Chủ tịch nước") merge into one combined role.
             while j < len(pieces) and pieces[j][0] == "title" and _glue(text, end, pieces[j][1].start):
                 nxt = pieces[j][2]
-                if nxt and nxt.role != role:
-                    role = f"{role} and {nxt.role}" if role and nxt.role not in (role or "") else nxt.role
+                if nxt and nxt.role != role and nxt.is_principal:
+                    if role in (None, "official") or not principal:
+                        role = nxt.role  # "Ủy viên Quốc vụ, Ngoại trưởng": the office that calls is the minister's
+                    elif nxt.role not in role:
+                        role = f"{role} and {nxt.role}"
+                    principal = True
                 end = pieces[j][1].end
                 j += 1
             while j < len(pieces):

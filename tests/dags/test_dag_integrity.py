@@ -33,7 +33,7 @@ def test_daily_dag_shape(dagbag):
         "prepare_build", "extract_articles", "load_raw", "validate_raw", "dbt_build", "validate_marts", "publish",
     ]
     assert set(dag.task_ids) == set(expected_order)
-    for upstream, downstream in zip(expected_order, expected_order[1:]):
+    for upstream, downstream in zip(expected_order, expected_order[1:], strict=False):
         assert downstream in dag.get_task(upstream).downstream_task_ids
     for task in dag.tasks:
         assert task.retries >= 1, task.task_id

@@ -61,7 +61,7 @@ def warehouse(tmp_path_factory):
 def rows(con, sql: str, *params) -> list[dict]:
     cursor = con.execute(sql, params)
     names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
+    return [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
 
 
 def test_marts_are_built_in_their_schemas(warehouse):

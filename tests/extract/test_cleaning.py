@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 
 from extract.cleaning import clean_text
-from extract.reference import load_reference
 from extract.settings import PROJECT_ROOT
 from extract.sources import decode_document, read_file
 

@@ -3,7 +3,13 @@ from datetime import date
 import pytest
 
 from extract.dates import (
-    DAY, MONTH, candidate_years, find_dates, latest_on_or_before, parse_dateline, parse_url_date,
+    DAY,
+    MONTH,
+    candidate_years,
+    find_dates,
+    latest_on_or_before,
+    parse_dateline,
+    parse_url_date,
     resolve_with_reference,
 )
 
