@@ -307,18 +307,19 @@ def _unknown_name(text: str, start: int) -> tuple[str, int] | None:
 
 
 @lru_cache(maxsize=4096)
-def _pos_tags(text: str) -> tuple[tuple[str, str], ...]:
-    from underthesea import pos_tag  # heavy: loaded on first use only
+def _tagged(text: str) -> tuple[tuple[str, str, str], ...]:
+    """underthesea's word segmentation with part-of-speech and NER tags, per word."""
+    from underthesea import ner  # heavy: loaded on first use only
 
-    return tuple((word, tag) for word, tag in pos_tag(text))
+    return tuple((word, pos, entity) for word, pos, _chunk, entity in ner(text))
 
 
 def _is_proper_noun(text: str, start: int, name: str) -> bool:
-    """underthesea must tag the name's first word as a proper noun (Np)."""
+    """underthesea must see the name's first word as a proper noun (Np) or a person (PER)."""
     first = name.split()[0]
-    for word, tag in _pos_tags(text):
+    for word, pos, entity in _tagged(text):
         if word.split()[0] == first or word.startswith(first):
-            return tag == "Np"
+            return pos == "Np" or entity.endswith("PER")
     return False
 
 

@@ -62,3 +62,14 @@ def test_every_input_is_accounted_for_and_validation_ran(seeds_warehouse):
     assert dict(ledger) == {"loaded": 5}
     assert len(runs) == 2 and all(r == ("passed", 5, 5) for r in runs)
     assert any(s[0].endswith(".raw") for s in suites) and any(s[0].endswith(".marts") for s in suites)
+
+
+def test_the_published_file_opens_in_duckdb_1_4(seeds_warehouse):
+    warehouse, _ = seeds_warehouse
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        (version,) = con.execute(
+            "select tags['storage_version'] from duckdb_databases() where database_name = ?", [warehouse.stem]).fetchone()
+    finally:
+        con.close()
+    assert version.startswith("v1.4")
