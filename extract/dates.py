@@ -44,10 +44,13 @@ _WEEKDAYS = {
     "chủ nhật": 6,
 }
 _RELATIVE = re.compile(
-    r"\b(?P<word>hôm qua|tối qua|đêm qua|sáng qua|hôm nay|sáng nay|chiều nay|tối nay|"
+    r"\b(?P<word>cuối tuần (?:trước|qua|vừa qua)|hôm qua|tối qua|đêm qua|sáng qua|hôm nay|sáng nay|chiều nay|tối nay|"
     r"(?:tối|sáng|chiều|trưa|đêm|ngày|hôm|vào)\s+(?:thứ (?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ nhật)(?: tuần trước| vừa qua)?)\b",
     re.I,
 )
+
+
+WEEKEND = 7  # a pseudo weekday: "cuối tuần trước" resolves to the last Saturday strictly before the reference
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,9 @@ def find_dates(text: str) -> list[DateMention]:
         word = m.group("word").lower().strip()
         offset: int | None = None
         weekday: int | None = None
-        if word.endswith("qua") and not word.endswith("vừa qua"):
+        if word.startswith("cuối tuần"):
+            weekday = WEEKEND  # the Saturday of the weekend just past
+        elif word.endswith("qua") and not word.endswith("vừa qua"):
             offset = -1
         elif word.endswith("nay"):
             offset = 0
@@ -163,6 +168,9 @@ def resolve_with_reference(mention: DateMention, reference: date, basis: str) ->
     """Give `mention` a full date using `reference` (publication or article date)."""
     if mention.relative_days is not None:
         return ResolvedDate(reference + timedelta(days=mention.relative_days), DAY, basis)
+    if mention.weekday == WEEKEND:
+        back = (reference.weekday() - 5) % 7 or 7
+        return ResolvedDate(reference - timedelta(days=back), DAY, basis)
     if mention.weekday is not None:
         back = (reference.weekday() - mention.weekday) % 7
         return ResolvedDate(reference - timedelta(days=back), DAY, basis)

@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import pytest
+
 
 def summary(calls):
     return [
@@ -44,6 +46,32 @@ def test_initiator_only_when_the_text_says_so(calls_in):
     assert summary(by_sentence)[0][4] == "JPN"
     silent = calls_in("Ngày 20/4/2021, Thủ tướng Phạm Minh Chính điện đàm với Thủ tướng Nhật Bản Yoshihide Suga.")
     assert summary(silent)[0][4] is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ngày 20/4/2021, Thủ tướng Phạm Minh Chính điện đàm với Thủ tướng Nhật Bản Yoshihide Suga theo sáng kiến của phía Nhật Bản.",
+        "Ngày 20/4/2021, Thủ tướng Phạm Minh Chính đã có cuộc điện đàm do Thủ tướng Nhật Bản Yoshihide Suga khởi xướng.",
+        "Ngày 20/4/2021, Thủ tướng Phạm Minh Chính điện đàm với Thủ tướng Nhật Bản Yoshihide Suga.\nÔng Suga là người khởi xướng cuộc điện đàm.",
+        "Ngày 20/4/2021, Thủ tướng Nhật Bản Yoshihide Suga đã gọi điện cho Thủ tướng Phạm Minh Chính.",
+    ],
+)
+def test_each_way_of_stating_the_initiator(calls_in, text):
+    assert summary(calls_in(text))[0][4] == "JPN"
+
+
+def test_an_earlier_dated_call_is_a_call_of_its_own(calls_in):
+    calls = calls_in(
+        "Ngày 6/2/2023, Tổng thống Thổ Nhĩ Kỳ Recep Tayyip Erdoğan điện đàm với Tổng thống Nga Vladimir Putin.\n"
+        "Cuộc điện đàm trước đó giữa ông Erdoğan và ông Putin diễn ra ngày 12/1/2023."
+    )
+    assert sorted(s[1] for s in summary(calls)) == ["2023-01-12", "2023-02-06"]
+
+
+def test_letters_and_vague_mentions_are_not_calls(calls_in):
+    assert calls_in("Tổng thống Nga Vladimir Putin gửi thư chúc mừng Chủ tịch Trung Quốc Tập Cận Bình ngày 1/10/2023.") == []
+    assert calls_in("Tổng thống Nga Vladimir Putin và Chủ tịch Trung Quốc Tập Cận Bình từng điện đàm nhiều lần.") == []
 
 
 def test_year_from_the_publication_date(calls_in):

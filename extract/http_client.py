@@ -1,0 +1,424 @@
+"""A polite HTTP client for feeds and article pages.
+
+Politeness and safety rules, all in one place:
+
+- every request carries the project's User-Agent;
+- robots.txt is read once per origin (scheme, host, port) and honoured, with
+  its Crawl-delay (capped); an unreachable robots.txt (5xx, timeout) means
+  "disallow everything" for this client's lifetime (RFC 9309 §2.3.1.4), a
+  missing one (404) means "allow everything";
+- requests to one host are spaced by at least a minimum interval;
+- each socket operation has a timeout, and the whole body a total deadline;
+- 5xx, 429, timeouts and connection errors are retried with exponential
+  backoff; other 4xx are not;
+- conditional GET: a stored ETag / Last-Modified is sent, 304 means "not modified";
+- a body larger than `max_bytes` (after gzip decoding) is refused as "too large",
+  and reading stops as soon as the cap is passed;
+- redirects are followed by hand, at most `max_redirects`, and only to allowed
+  hosts: a redirect elsewhere is refused with a reason.
+
+Nothing is raised for a network problem: every call returns a `Response`
+whose `outcome` says what happened and `error` / `detail` say why.
+"""
+
+from __future__ import annotations
+
+import http.client
+import logging
+import ssl
+import time
+import urllib.error
+import urllib.request
+import zlib
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from typing import Literal
+from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.robotparser import RobotFileParser
+
+log = logging.getLogger(__name__)
+
+Outcome = Literal["ok", "not_modified", "disallowed", "failed"]
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_CHUNK = 64 * 1024
+_ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309 asks crawlers to read at least 500 KiB
+_ROBOTS_MAX_REDIRECTS = 5
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    user_agent: str
+    timeout: float = 15.0  # seconds, per connect / read operation
+    total_timeout: float = 60.0  # seconds, for a whole response body
+    max_bytes: int = 5 * 1024 * 1024
+    max_redirects: int = 5
+    min_interval: float = 1.0  # seconds between two requests to the same host
+    retries: int = 2  # extra attempts after the first one
+    backoff: float = 1.0  # first wait before a retry; doubles on each retry
+    backoff_max: float = 30.0
+    max_crawl_delay: float = 30.0  # a robots.txt Crawl-delay above this is capped
+    respect_robots: bool = True
+    use_env_proxy: bool = True  # honour HTTP(S)_PROXY / NO_PROXY from the environment
+
+
+@dataclass(frozen=True)
+class Response:
+    url: str  # as requested
+    final_url: str  # after redirects
+    outcome: Outcome
+    status: int | None = None
+    body: bytes = b""
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str | None = None
+    error: str | None = None  # a short code: http_error, timeout, connection, too_large, redirect_off_host, ...
+    detail: str = ""  # a human reason
+    attempts: int = 0
+    redirects: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == "ok"
+
+    @property
+    def charset(self) -> str | None:
+        return content_type_charset(self.content_type)
+
+
+@dataclass(frozen=True)
+class _Hop:
+    """One request on the wire (after retries): a status, or an error."""
+
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    error: str | None = None
+    detail: str = ""
+    attempts: int = 0
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _BodyTimeout(Exception):
+    pass
+
+
+class RateLimiter:
+    """At least `interval(host)` seconds between the starts of two requests to one host."""
+
+    def __init__(self, default_interval: float, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.default_interval = default_interval
+        self._intervals: dict[str, float] = {}
+        self._last: dict[str, float] = {}
+        self._clock = clock
+        self._sleep = sleep
+
+    def set_interval(self, host: str, seconds: float) -> None:
+        """Raise (never lower below the default) the interval for one host."""
+        host = host.lower()
+        self._intervals[host] = max(seconds, self._intervals.get(host, self.default_interval))
+
+    def interval(self, host: str) -> float:
+        """The largest interval set for this host or a parent domain (`vietnamplus.vn` covers `www.`)."""
+        host = host.lower()
+        matching = [seconds for name, seconds in self._intervals.items() if host == name or host.endswith("." + name)]
+        return max([self.default_interval, *matching])
+
+    def ready_at(self, host: str) -> float:
+        last = self._last.get(host.lower())
+        return self._clock() if last is None else last + self.interval(host)
+
+    def wait(self, host: str) -> None:
+        delay = self.ready_at(host) - self._clock()
+        if delay > 0:
+            log.debug("rate limit: waiting %.2fs before %s", delay, host)
+            self._sleep(delay)
+        self._last[host.lower()] = self._clock()
+
+
+class HttpClient:
+    """One client per fetch run: it caches robots.txt and remembers when each host was last hit."""
+
+    def __init__(self, settings: ClientSettings, *, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep,
+                 opener: urllib.request.OpenerDirector | None = None) -> None:
+        self.settings = settings
+        self.limiter = RateLimiter(settings.min_interval, clock, sleep)
+        self._clock = clock
+        self._sleep = sleep
+        self._opener = opener or build_opener(settings.use_env_proxy)
+        self._robots: dict[str, RobotFileParser] = {}
+
+    # -- public -----------------------------------------------------------------
+
+    def get(self, url: str, *, allowed_hosts: Collection[str], etag: str | None = None,
+            last_modified: str | None = None, accept: str = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+            ) -> Response:
+        """GET `url`, following redirects within `allowed_hosts`; see the module docstring."""
+        headers = {"Accept": accept}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        current = url
+        redirects: list[str] = []
+        attempts = 0
+        while True:
+            problem = url_problem(current, allowed_hosts)
+            if problem:
+                code = "host_not_allowed" if not redirects else "redirect_off_host"
+                detail = problem if not redirects else f"redirect to {current} refused: {problem}"
+                return Response(url, current, "failed", error=code, detail=detail, attempts=attempts,
+                                redirects=tuple(redirects))
+            if not self.robots_allow(current, allowed_hosts):
+                return Response(url, current, "disallowed", error="robots",
+                                detail=f"robots.txt of {_origin(current)} disallows {urlsplit(current).path or '/'}",
+                                attempts=attempts, redirects=tuple(redirects))
+            hop = self._request(current, headers, self.settings.max_bytes)
+            attempts += hop.attempts
+            if hop.error:
+                return Response(url, current, "failed", status=hop.status, error=hop.error, detail=hop.detail,
+                                attempts=attempts, redirects=tuple(redirects))
+            assert hop.status is not None
+            if hop.status in REDIRECT_STATUSES:
+                location = hop.headers.get("location")
+                if not location:
+                    return Response(url, current, "failed", status=hop.status, error="bad_redirect",
+                                    detail=f"HTTP {hop.status} without a Location header", attempts=attempts,
+                                    redirects=tuple(redirects))
+                target = urljoin(current, location.strip()).split("#", 1)[0]
+                if len(redirects) >= self.settings.max_redirects:
+                    return Response(url, current, "failed", status=hop.status, error="too_many_redirects",
+                                    detail=f"more than {self.settings.max_redirects} redirects (next: {target})",
+                                    attempts=attempts, redirects=tuple(redirects))
+                log.debug("redirect %s -> %s", current, target)
+                redirects.append(target)
+                current = target
+                continue
+            common = {"status": hop.status, "etag": hop.headers.get("etag"),
+                      "last_modified": hop.headers.get("last-modified"),
+                      "content_type": hop.headers.get("content-type"), "attempts": attempts,
+                      "redirects": tuple(redirects)}
+            if hop.status == 304:
+                return Response(url, current, "not_modified", detail="HTTP 304 not modified", **common)
+            if 200 <= hop.status < 300:
+                return Response(url, current, "ok", body=hop.body, **common)
+            return Response(url, current, "failed", error="http_error", detail=f"HTTP {hop.status}", **common)
+
+    def robots_allow(self, url: str, allowed_hosts: Collection[str] = ()) -> bool:
+        if not self.settings.respect_robots:
+            return True
+        parts = urlsplit(url)
+        if parts.path == "/robots.txt":
+            return True
+        parser = self._robots_for(url, allowed_hosts)
+        return parser.can_fetch(self.settings.user_agent, url)
+
+    # -- robots.txt ---------------------------------------------------------------
+
+    def _robots_for(self, url: str, allowed_hosts: Collection[str]) -> RobotFileParser:
+        origin = _origin(url)
+        cached = self._robots.get(origin)
+        if cached is not None:
+            return cached
+        parser = RobotFileParser(origin + "/robots.txt")
+        current = origin + "/robots.txt"
+        for _ in range(_ROBOTS_MAX_REDIRECTS + 1):
+            hop = self._request(current, {"Accept": "text/plain,*/*;q=0.5"}, _ROBOTS_MAX_BYTES)
+            location = hop.headers.get("location") if hop.status in REDIRECT_STATUSES else None
+            if location:
+                target = urljoin(current, location.strip())
+                if url_problem(target, allowed_hosts or [urlsplit(url).hostname or ""]):
+                    parser.allow_all = True  # a robots.txt we may not follow counts as unavailable
+                    break
+                current = target
+                continue
+            _apply_robots(parser, hop, origin)
+            break
+        else:
+            parser.allow_all = True
+        delay = parser.crawl_delay(self.settings.user_agent)
+        host = urlsplit(url).hostname or ""
+        if delay:
+            capped = min(float(delay), self.settings.max_crawl_delay)
+            log.info("robots.txt of %s asks a crawl delay of %ss (using %.1fs)", origin, delay, capped)
+            self.limiter.set_interval(host, capped)
+        self._robots[origin] = parser
+        return parser
+
+    # -- one request, with retries ------------------------------------------------
+
+    def _request(self, url: str, extra_headers: dict[str, str], max_bytes: int) -> _Hop:
+        host = urlsplit(url).hostname or ""
+        last = _Hop()
+        for attempt in range(self.settings.retries + 1):
+            if attempt:
+                wait = self._backoff(attempt, last)
+                log.info("retrying %s in %.2fs (attempt %d, last: %s)", url, wait, attempt + 1, last.detail)
+                self._sleep(wait)
+            self.limiter.wait(host)
+            last = self._once(url, extra_headers, max_bytes)
+            last = _Hop(last.status, last.headers, last.body, last.error, last.detail, attempt + 1)
+            if not _retryable(last):
+                return last
+        if last.status is not None and last.error is None:
+            return _Hop(last.status, last.headers, b"", "http_error",
+                        f"HTTP {last.status} after {last.attempts} attempts", last.attempts)
+        return _Hop(last.status, last.headers, b"", last.error,
+                    f"{last.detail} after {last.attempts} attempts", last.attempts)
+
+    def _backoff(self, attempt: int, last: _Hop) -> float:
+        wait = min(self.settings.backoff * 2 ** (attempt - 1), self.settings.backoff_max)
+        retry_after = last.headers.get("retry-after", "").strip()
+        if retry_after.isdigit():
+            wait = min(max(wait, float(retry_after)), self.settings.backoff_max)
+        return wait
+
+    def _once(self, url: str, extra_headers: dict[str, str], max_bytes: int) -> _Hop:
+        request = urllib.request.Request(url, method="GET", headers={
+            "User-Agent": self.settings.user_agent,
+            "Accept-Language": "vi,en;q=0.5",
+            "Accept-Encoding": "gzip",
+            **extra_headers,
+        })
+        started = self._clock()
+        try:
+            with self._opener.open(request, timeout=self.settings.timeout) as response:
+                status = response.status
+                headers = {k.lower(): v for k, v in response.headers.items()}
+                if not 200 <= status < 300:
+                    return _Hop(status, headers)
+                deadline = started + self.settings.total_timeout
+                body = _read_capped(response, headers, max_bytes, deadline, self._clock)
+                return _Hop(status, headers, body)
+        except _TooLarge as err:
+            return _Hop(error="too_large", detail=str(err))
+        except _BodyTimeout:
+            return _Hop(error="timeout", detail=f"body not complete within {self.settings.total_timeout}s")
+        except ssl.SSLCertVerificationError as err:
+            return _Hop(error="tls", detail=f"TLS certificate not accepted: {err.verify_message}")
+        except TimeoutError:
+            return _Hop(error="timeout", detail=f"no answer within {self.settings.timeout}s")
+        except urllib.error.URLError as err:
+            if isinstance(err.reason, TimeoutError):
+                return _Hop(error="timeout", detail=f"timed out connecting ({self.settings.timeout}s)")
+            return _Hop(error="connection", detail=f"connection failed: {err.reason}")
+        except (http.client.HTTPException, ConnectionError) as err:
+            return _Hop(error="connection", detail=f"connection failed: {type(err).__name__}: {err}")
+        except zlib.error as err:
+            return _Hop(error="bad_encoding", detail=f"gzip body could not be decoded: {err}")
+        except OSError as err:
+            return _Hop(error="connection", detail=f"network error: {type(err).__name__}: {err}")
+
+
+def build_opener(use_env_proxy: bool = True) -> urllib.request.OpenerDirector:
+    """An opener that neither follows redirects nor raises on HTTP errors: `HttpClient` decides."""
+    opener = urllib.request.OpenerDirector()
+    handlers: list[urllib.request.BaseHandler] = [
+        urllib.request.ProxyHandler(None if use_env_proxy else {}),
+        urllib.request.HTTPHandler(),
+        urllib.request.HTTPSHandler(context=ssl.create_default_context()),
+        urllib.request.UnknownHandler(),
+    ]
+    for handler in handlers:
+        opener.add_handler(handler)
+    return opener
+
+
+def url_problem(url: str, allowed_hosts: Collection[str]) -> str | None:
+    """Why `url` may not be requested (scheme, host), or None."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return f"scheme '{parts.scheme}' not allowed"
+    host = parts.hostname
+    if not host:
+        return "no host"
+    if not host_allowed(host, allowed_hosts):
+        return f"host {host} not in allowed hosts ({', '.join(sorted(allowed_hosts))})"
+    return None
+
+
+def host_allowed(host: str, allowed_hosts: Collection[str]) -> bool:
+    """Exact match, or a subdomain of an allowed host (`www.vietnamplus.vn` under `vietnamplus.vn`)."""
+    host = host.lower().rstrip(".")
+    return any(host == allowed or host.endswith("." + allowed)
+               for allowed in (a.lower().rstrip(".") for a in allowed_hosts))
+
+
+def content_type_charset(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    for param in content_type.split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            return value.strip().strip('"\'').lower()
+    return None
+
+
+def canonical_url(url: str) -> str:
+    """The identity of an article URL: no fragment, no tracking parameters, lower-case host."""
+    parts = urlsplit(url.strip())
+    query = "&".join(p for p in parts.query.split("&")
+                     if p and not p.lower().startswith(("utm_", "fbclid=", "gclid=")))
+    netloc = parts.netloc.lower()
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", query, ""))
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def _retryable(hop: _Hop) -> bool:
+    if hop.error in ("timeout", "connection"):
+        return True
+    return hop.error is None and hop.status in RETRY_STATUSES
+
+
+def _apply_robots(parser: RobotFileParser, hop: _Hop, origin: str) -> None:
+    """RFC 9309: 2xx parse; 4xx → no rules (401/403 as stdlib: disallow); 5xx or unreachable → disallow all."""
+    if hop.error is None and hop.status is not None and 200 <= hop.status < 300:
+        parser.parse(hop.body.decode("utf-8", errors="replace").splitlines())
+    elif hop.status in (401, 403):
+        log.warning("robots.txt of %s answered HTTP %s: treating the site as disallowed", origin, hop.status)
+        parser.disallow_all = True
+    elif hop.status is not None and 400 <= hop.status < 500:
+        parser.allow_all = True
+    else:
+        log.warning("robots.txt of %s unreachable (%s): treating the site as disallowed for this run",
+                    origin, hop.detail or f"HTTP {hop.status}")
+        parser.disallow_all = True
+
+
+def _read_capped(response: http.client.HTTPResponse, headers: dict[str, str], max_bytes: int,
+                 deadline: float, clock: Callable[[], float]) -> bytes:
+    """The body, decoded from gzip if needed; stops as soon as it passes `max_bytes`."""
+    encoding = headers.get("content-encoding", "identity").strip().lower()
+    declared = headers.get("content-length", "").strip()
+    if encoding in ("identity", "") and declared.isdigit() and int(declared) > max_bytes:
+        raise _TooLarge(f"too large: Content-Length {declared} > {max_bytes} bytes")
+    decoder = zlib.decompressobj(16 + zlib.MAX_WBITS) if encoding in ("gzip", "x-gzip") else None
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        if clock() > deadline:
+            raise _BodyTimeout("body not complete within the total timeout")
+        chunk = response.read(_CHUNK)
+        if not chunk:
+            break
+        if decoder is not None:
+            chunk = decoder.decompress(chunk, max_bytes + 1 - size)
+        size += len(chunk)
+        if size > max_bytes:
+            raise _TooLarge(f"too large: more than {max_bytes} bytes")
+        chunks.append(chunk)
+    if decoder is not None:
+        chunks.append(decoder.flush())
+        if size + len(chunks[-1]) > max_bytes:
+            raise _TooLarge(f"too large: more than {max_bytes} bytes")
+    return b"".join(chunks)
