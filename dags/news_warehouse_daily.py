@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from airflow.sdk import dag, get_current_context, task
+from airflow.sdk import Param, dag, get_current_context, task
 
 DEFAULT_ARGS = {
     "owner": "news-warehouse",
@@ -36,6 +36,10 @@ DEFAULT_ARGS = {
     default_args=DEFAULT_ARGS,
     doc_md=__doc__,
     tags=["news", "warehouse"],
+    params={
+        "reprocess": Param(False, type="boolean",
+                           description="Parse every input again, even those already loaded unchanged."),
+    },
 )
 def news_warehouse_daily():
     @task
@@ -50,7 +54,8 @@ def news_warehouse_daily():
         from extract.run import extract_inbox
         from extract.settings import load_settings
 
-        return str(extract_inbox(load_settings(), get_current_context()["run_id"]))
+        context = get_current_context()
+        return str(extract_inbox(load_settings(), context["run_id"], bool(context["params"]["reprocess"])))
 
     @task
     def load_raw(extracted: str) -> dict:
@@ -94,7 +99,7 @@ def news_warehouse_daily():
             "finished_at": utc_now(),
             "n_inputs": counts["n_inputs"], "n_loaded": counts["n_loaded"],
             "n_duplicates": counts["n_duplicates"], "n_rejected": counts["n_rejected"],
-            "n_calls": counts["n_calls"], "n_aid": counts["n_aid"],
+            "n_calls": counts["n_calls"], "n_aid": counts["n_aid"], "n_unchanged": counts["n_unchanged"],
             "validation_status": "warned" if "warned" in statuses else "passed",
         }
         publish_build(settings, run)

@@ -38,7 +38,7 @@ from extract.feeds import FeedEntry, FeedError, ParsedFeed, parse_feed
 from extract.fetch_config import ConfigError, FeedSource, FetchConfig, load_config
 from extract.http_client import HttpClient, Response, canonical_url, content_type_charset, host_allowed
 from extract.page_store import PageStore, StoredPage, format_utc, to_utc_naive, url_key
-from extract.sources import Rejected, RawDocument, content_hash, decode_document
+from extract.sources import RawDocument, Rejected, content_hash, decode_document
 
 log = logging.getLogger(__name__)
 
@@ -97,8 +97,11 @@ def fetch_new(config_path: Path | str, store_dir: Path | str, now: datetime | No
               config: FetchConfig | None = None, clock: Callable[[], float] = time.monotonic) -> FetchReport:
     """Read the feeds, fetch the article pages not in the store yet, save them; see the module docstring.
 
-    `now` (default: the current UTC time; aware or naive UTC) stamps the pages' `fetched_at`.
-    `sources` restricts the run to some source names. `config` overrides reading `config_path`.
+    `now` (default: the current UTC time; aware or naive UTC) stamps the pages' `fetched_at`, the
+    key `documents_in_window` selects on; the wall clock is kept apart as `retrieved_at`. A DAG run
+    for the interval [start, end) passes an instant inside it (e.g. its data_interval_start), so
+    the pages it fetches fall in its own window. `sources` restricts the run to some source
+    names. `config` overrides reading `config_path`.
     """
     config = config or load_config(config_path)
     stamp = to_utc_naive(now or datetime.now(UTC))
@@ -125,7 +128,7 @@ def documents_in_window(store_dir: Path | str, start: datetime, end: datetime) -
     `Rejected` with the reason.
     """
     root = Path(store_dir)
-    if not (root / "state.sqlite").exists():
+    if not root.is_dir():
         raise FileNotFoundError(f"no page store at {root} (run fetch_new first)")
     start, end = to_utc_naive(start), to_utc_naive(end)
     if end <= start:

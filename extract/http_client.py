@@ -153,6 +153,7 @@ class HttpClient:
         self._sleep = sleep
         self._opener = opener or build_opener(settings.use_env_proxy)
         self._robots: dict[str, RobotFileParser] = {}
+        self._robots_errors: dict[str, str] = {}  # origin → why its robots.txt could not be read
 
     # -- public -----------------------------------------------------------------
 
@@ -175,6 +176,10 @@ class HttpClient:
                 detail = problem if not redirects else f"redirect to {current} refused: {problem}"
                 return Response(url, current, "failed", error=code, detail=detail, attempts=attempts,
                                 redirects=tuple(redirects))
+            unreachable = self._robots_unreachable(current, allowed_hosts)
+            if unreachable:
+                return Response(url, current, "failed", error="robots_unreachable", detail=unreachable,
+                                attempts=attempts, redirects=tuple(redirects))
             if not self.robots_allow(current, allowed_hosts):
                 return Response(url, current, "disallowed", error="robots",
                                 detail=f"robots.txt of {_origin(current)} disallows {urlsplit(current).path or '/'}",
@@ -221,6 +226,13 @@ class HttpClient:
 
     # -- robots.txt ---------------------------------------------------------------
 
+    def _robots_unreachable(self, url: str, allowed_hosts: Collection[str]) -> str | None:
+        """Why the origin's robots.txt could not be read (5xx, network): the site counts as disallowed."""
+        if not self.settings.respect_robots or urlsplit(url).path == "/robots.txt":
+            return None
+        self._robots_for(url, allowed_hosts)
+        return self._robots_errors.get(_origin(url))
+
     def _robots_for(self, url: str, allowed_hosts: Collection[str]) -> RobotFileParser:
         origin = _origin(url)
         cached = self._robots.get(origin)
@@ -238,7 +250,9 @@ class HttpClient:
                     break
                 current = target
                 continue
-            _apply_robots(parser, hop, origin)
+            problem = _apply_robots(parser, hop, origin)
+            if problem:
+                self._robots_errors[origin] = problem
             break
         else:
             parser.allow_all = True
@@ -380,19 +394,24 @@ def _retryable(hop: _Hop) -> bool:
     return hop.error is None and hop.status in RETRY_STATUSES
 
 
-def _apply_robots(parser: RobotFileParser, hop: _Hop, origin: str) -> None:
-    """RFC 9309: 2xx parse; 4xx → no rules (401/403 as stdlib: disallow); 5xx or unreachable → disallow all."""
+def _apply_robots(parser: RobotFileParser, hop: _Hop, origin: str) -> str | None:
+    """RFC 9309: 2xx parse; 4xx → no rules (401/403 as stdlib: disallow); 5xx or unreachable → disallow all.
+
+    Returns the problem when robots.txt was unreachable, None otherwise.
+    """
     if hop.error is None and hop.status is not None and 200 <= hop.status < 300:
         parser.parse(hop.body.decode("utf-8", errors="replace").splitlines())
     elif hop.status in (401, 403):
         log.warning("robots.txt of %s answered HTTP %s: treating the site as disallowed", origin, hop.status)
         parser.disallow_all = True
-    elif hop.status is not None and 400 <= hop.status < 500:
+    elif hop.status is not None and 400 <= hop.status < 500 and hop.error is None:
         parser.allow_all = True
     else:
-        log.warning("robots.txt of %s unreachable (%s): treating the site as disallowed for this run",
-                    origin, hop.detail or f"HTTP {hop.status}")
+        problem = f"robots.txt of {origin} unreachable ({hop.detail or f'HTTP {hop.status}'}): site skipped this run"
+        log.warning("%s", problem)
         parser.disallow_all = True
+        return problem
+    return None
 
 
 def _read_capped(response: http.client.HTTPResponse, headers: dict[str, str], max_bytes: int,

@@ -47,6 +47,25 @@ class LedgerEntry:
     article_id: str | None
 
 
+def already_loaded(con: duckdb.DuckDBPyConnection, extractor_version: str) -> set[tuple[str, str]]:
+    """Inputs (source_uri, content_hash) a run need not parse again.
+
+    Loaded articles count only when the current extractor made their rows, so a
+    new extractor version re-reads everything; rejects and duplicates are final.
+    """
+    apply_schema(con)
+    rows = con.execute(
+        """
+        select l.source_uri, l.content_hash
+        from audit.input_ledger l
+        left join raw.articles a on a.article_id = l.article_id
+        where l.status <> 'loaded' or a.extractor_version = ?
+        """,
+        [extractor_version],
+    ).fetchall()
+    return {(uri, digest) for uri, digest in rows}
+
+
 @dataclass(frozen=True)
 class LoadResult:
     n_inputs: int
@@ -83,10 +102,10 @@ def load_batch(
                                           f"same article as {owner}", article_id))
                 continue
             owners[article_id] = article["source_uri"]
-            if article_id in existing:
-                # Re-extracting an article keeps the run that first loaded it: a re-run changes no row.
-                for row in article["tables"]["articles"]:
-                    row["run_id"] = existing[article_id][1]
+            for row in article["tables"]["articles"]:
+                row["loaded_at"] = now
+                if article_id in existing:
+                    row["run_id"] = existing[article_id][1]  # the run that first loaded it
             _replace_article(con, article_id, article["tables"])
             ledger.append(LedgerEntry(article["source_uri"], article["content_hash"], "loaded", None, article_id))
             n_loaded += 1
@@ -129,6 +148,8 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[dict[str,
 
 def _record_ledger(con: duckdb.DuckDBPyConnection, ledger: list[LedgerEntry], run_id: str, now: datetime) -> None:
     # First sighting wins: a re-run over the same inbox adds no ledger rows.
+    if not ledger:
+        return
     con.executemany(
         """
         insert into audit.input_ledger (source_uri, content_hash, status, reason, article_id, first_seen_at, run_id)

@@ -210,10 +210,14 @@ class PageStore:
             return self._con.total_changes - before
 
     def pending_entries(self) -> list[tuple[str, str, str | None, datetime | None]]:
-        """Seen in a feed, not stored yet: (url, source, title, published), oldest sighting first."""
+        """Seen in a feed, not stored yet: (url, source, title, published).
+
+        Oldest sighting first (a backlog is not starved), then newest publication first.
+        """
         rows = self._con.execute(
             "select e.url, e.source, e.title, e.published from entries e "
-            "where not exists (select 1 from pages p where p.url = e.url) order by e.first_seen, e.url").fetchall()
+            "where not exists (select 1 from pages p where p.url = e.url) "
+            "order by e.first_seen, e.published is null, e.published desc, e.url").fetchall()
         return [(url, source, title, parse_utc(published) if published else None)
                 for url, source, title, published in rows]
 

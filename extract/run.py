@@ -43,17 +43,33 @@ def prepare_build(settings: Settings) -> Path:
     return build
 
 
-def extract_inbox(settings: Settings, run_id: str) -> Path:
-    """Read and parse every inbox file; write the rows to a JSON file for the load step."""
+def extract_inbox(settings: Settings, run_id: str, reprocess: bool = False) -> Path:
+    """Parse every new inbox file; write the rows to a JSON file for the load step.
+
+    Inputs the warehouse already holds with the same content (and, for articles,
+    the same extractor version) are skipped, so a re-run does no work and changes
+    nothing; `reprocess` parses everything again.
+    """
+    from extract import EXTRACTOR_VERSION
+    from extract.load import already_loaded, connect
     from extract.pipeline import process_document
     from extract.reference import load_reference
     from extract.resolve import Gazetteer
     from extract.sources import Rejected, read_inbox
 
+    con = connect(settings.build_path)
+    try:
+        known = set() if reprocess else already_loaded(con, EXTRACTOR_VERSION)
+    finally:
+        con.close()
     gaz = Gazetteer(load_reference(settings.seeds_dir))
     articles: list[dict[str, Any]] = []
     rejected: list[dict[str, str]] = []
+    unchanged: list[str] = []
     for item in read_inbox(settings.inbox):
+        if (item.source_uri, item.content_hash) in known:
+            unchanged.append(item.source_uri)
+            continue
         result = item if isinstance(item, Rejected) else process_document(item, gaz, run_id)
         if isinstance(result, Rejected):
             log.warning("rejected %s: %s", result.source_uri, result.reason)
@@ -64,8 +80,9 @@ def extract_inbox(settings: Settings, run_id: str) -> Path:
                              "content_hash": result.content_hash, "tables": result.tables})
     out = settings.work_dir / _safe(run_id) / "extracted.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"articles": articles, "rejected": rejected}, ensure_ascii=False), encoding="utf-8")
-    log.info("extracted %d articles, rejected %d -> %s", len(articles), len(rejected), out)
+    payload = {"articles": articles, "rejected": rejected, "unchanged": unchanged}
+    out.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    log.info("extracted %d articles, rejected %d, unchanged %d -> %s", len(articles), len(rejected), len(unchanged), out)
     return out
 
 
@@ -78,7 +95,10 @@ def load_extracted(settings: Settings, extracted: Path, run_id: str) -> dict[str
         result = load_batch(con, payload["articles"], payload["rejected"], run_id, utc_now())
     finally:
         con.close()
-    return result.__dict__
+    counts = dict(result.__dict__)
+    counts["n_unchanged"] = len(payload.get("unchanged", []))
+    counts["n_inputs"] += counts["n_unchanged"]
+    return counts
 
 
 def run_dbt(settings: Settings, target_dir: Path) -> None:

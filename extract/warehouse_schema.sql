@@ -19,8 +19,11 @@ create table if not exists raw.articles (
     content_hash varchar not null,
     n_sentences integer not null,
     extractor_version varchar not null,
-    run_id varchar not null           -- the run that first loaded this article
+    run_id varchar not null,          -- the run that first loaded this article
+    loaded_at timestamp               -- when these rows were last (re)loaded; drives dbt's incremental models
 );
+-- Files created before a column existed get it here (create table if not exists keeps old shapes).
+alter table raw.articles add column if not exists loaded_at timestamp;
 
 -- Every sentence kept, so any fact can be traced back to its words.
 create table if not exists raw.sentences (
@@ -104,8 +107,10 @@ create table if not exists audit.run_log (
     n_rejected integer,
     n_calls integer,
     n_aid integer,
-    validation_status varchar         -- passed | warned | failed
+    validation_status varchar,        -- passed | warned | failed
+    n_unchanged integer               -- inputs already loaded with the same content and extractor
 );
+alter table audit.run_log add column if not exists n_unchanged integer;
 
 create table if not exists audit.validation_results (
     run_id varchar not null,

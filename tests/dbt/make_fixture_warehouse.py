@@ -360,7 +360,8 @@ def build_fixture_warehouse(db_path: Path, seeds_dir: Path = DBT_PROJECT_DIR / "
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(db_path)) as con:
         con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
-        con.executemany("insert into raw.articles values (" + ", ".join("?" * 15) + ")", articles)
+        # loaded_at: every fixture article was loaded by this one load
+        con.executemany("insert into raw.articles values (" + ", ".join("?" * 15) + ", current_timestamp)", articles)
         con.executemany("insert into raw.sentences values (?, ?, ?)", sentences)
         con.executemany(
             "insert into raw.article_calls values (" + ", ".join("?" * 12) + ")", article_calls

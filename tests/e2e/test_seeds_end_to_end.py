@@ -55,12 +55,14 @@ def test_every_input_is_accounted_for_and_validation_ran(seeds_warehouse):
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         ledger = con.execute("select status, count(*) from audit.input_ledger group by 1").fetchall()
-        runs = con.execute("select validation_status, n_inputs, n_loaded from audit.run_log order by started_at").fetchall()
+        runs = con.execute(
+            "select validation_status, n_inputs, n_loaded, n_unchanged from audit.run_log order by started_at").fetchall()
         suites = con.execute("select distinct suite_name from audit.validation_results order by 1").fetchall()
     finally:
         con.close()
     assert dict(ledger) == {"loaded": 5}
-    assert len(runs) == 2 and all(r == ("passed", 5, 5) for r in runs)
+    # The second run finds every input already loaded, unchanged, and parses nothing.
+    assert runs == [("passed", 5, 5, 0), ("passed", 5, 0, 5)]
     assert any(s[0].endswith(".raw") for s in suites) and any(s[0].endswith(".marts") for s in suites)
 
 

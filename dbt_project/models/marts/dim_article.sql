@@ -1,8 +1,23 @@
+-- Grows with history: each run adds or replaces only the articles it (re)loaded.
+{{
+    config(
+        materialized='incremental',
+        unique_key='article_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns'
+    )
+}}
+
 with
 
 articles as (
 
     select * from {{ ref('stg_raw__articles') }}
+
+    {% if is_incremental() %}
+        where loaded_at > (select coalesce(max(loaded_at), timestamp '1900-01-01') from {{ this }})
+            or loaded_at is null
+    {% endif %}
 
 ),
 
@@ -24,7 +39,8 @@ final as (
         n_sentences,
         content_hash,
         extractor_version,
-        run_id
+        run_id,
+        loaded_at
 
     from articles
 

@@ -1,8 +1,44 @@
+-- Grows with history: each run replaces the aid rows of the articles it (re)loaded.
+-- The post-hook drops rows whose mention no longer exists (an article re-read with fewer amounts).
+{{
+    config(
+        materialized='incremental',
+        unique_key='article_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+        post_hook="delete from {{ this }} where aid_mention_id not in (select aid_mention_id from {{ ref('stg_raw__aid_mentions') }})"
+    )
+}}
+
 with
 
 aid as (
 
     select * from {{ ref('int_aid_converted') }}
+
+),
+
+articles as (
+
+    select * from {{ ref('stg_raw__articles') }}
+
+),
+
+new_aid as (
+
+    select
+        aid.*,
+        articles.loaded_at
+
+    from aid
+
+    inner join articles
+        on aid.article_id = articles.article_id
+
+    {% if is_incremental() %}
+        where articles.loaded_at > (select coalesce(max(loaded_at), timestamp '1900-01-01') from {{ this }})
+            or articles.loaded_at is null
+    {% endif %}
 
 ),
 
@@ -25,9 +61,10 @@ final as (
         article_id,
         sentence_index,
         evidence_text,
-        confidence
+        confidence,
+        loaded_at
 
-    from aid
+    from new_aid
 
 )
 

@@ -31,7 +31,8 @@ final as (
         published_on,
         lower(published_precision) as published_precision,
         published_basis,
-        fetched_at
+        fetched_at,
+        loaded_at
 
     from source
 
