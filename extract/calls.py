@@ -41,11 +41,13 @@ VIDEO = re.compile(r"trực tuyến|video|truyền hình", re.I)
 NEGATIVE = re.compile(
     r"từ chối|sẽ (?:có )?(?:cuộc )?(?:điện đàm|gọi|trao đổi)|dự kiến|kế hoạch|có thể (?:sẽ )?điện đàm|"
     r"muốn điện đàm|chưa (?:từng )?điện đàm|không điện đàm|đề nghị (?:một cuộc )?điện đàm|đề xuất (?:một cuộc )?điện đàm|"
-    r"\btừng\b|sắp|chuẩn bị|điện mừng|hủy|hoãn",
+    r"\bsẽ\b|sắp|chuẩn bị|điện mừng|hủy|hoãn|"
+    r"(?<!theo )đề (?:nghị|xuất)(?! của)[^.,;]{0,30}(?:điện đàm|cuộc gọi)|"  # a proposed call
+    r"tăng cường|duy trì|thường xuyên|định kỳ",  # habits and intentions, not a call that took place
     re.I,
 )
 REPORTING = re.compile(
-    r"(?:cho biết|cho hay|cho rằng|xác nhận|thông báo|tuyên bố|nói rằng|nói|đưa tin(?: rằng)?|chia sẻ|viết|"
+    r"(?:cho biết|cho hay|cho rằng|xác nhận|thông báo|tuyên bố|nói rằng|nói(?!\s+chuyện)|đưa tin(?: rằng)?|chia sẻ|viết|"
     r"dẫn lời [^,]{0,60}|khẳng định|nhấn mạnh)\s*[:,]?\s*[\"“]?",
     re.I,
 )
@@ -53,7 +55,7 @@ REPORTING = re.compile(
 CLAUSE_END = re.compile(
     r",\s*(?:trong bối cảnh|trong khi|khi|sau khi|nhằm|để|nối tiếp|kéo dài|lần đầu|rằng)|;|"
     r",\s*(?=[^,]{0,40}\b(?:cho biết|cho hay|dẫn lời|đưa tin)\b)|"
-    r"\s(?:giữa lúc|trong lúc|trong bối cảnh|khi|cho rằng|cho biết|về vấn đề)\s",
+    r"\s(?:giữa lúc|trong lúc|trong bối cảnh|khi|cho rằng|cho biết|về vấn đề|ngay sau|chỉ một ngày sau|sau lễ)\s",
     re.I,
 )
 # A date right after these words belongs to something else (taking office, an earlier event).
@@ -62,6 +64,10 @@ DATE_BLOCKERS = re.compile(
     r"tiếp nối|được bầu)[^.;]{0,30}$",
     re.I,
 )
+# "từng điện đàm" (have talked before) is vague unless the sentence dates the call.
+VAGUE = re.compile(r"\btừng\b|nhiều lần|nhiều cuộc", re.I)
+# A trigger inside "trong cuộc điện đàm ..." opens a phrase; the parties are in the clause that follows.
+PREPOSITIONAL_TRIGGER = re.compile(r"(?:\btrong|\btại|\bqua)\s+(?:các\s+|những\s+)?(?:cuộc\s+)?$", re.I)
 ANAPHOR_PARTIES = re.compile(r"hai (?:nhà lãnh đạo|bên|ông|bộ trưởng|vị|quan chức|người|tướng|nước)|2 quan chức|giữa họ", re.I)
 ANAPHOR_CALL = re.compile(
     r"cuộc (?:điện đàm|gọi|trao đổi|trò chuyện)(?: điện thoại)? (?:này|nói trên|trên)|cuộc (?:gọi|điện đàm) video", re.I
@@ -73,6 +79,8 @@ INITIATOR_BEFORE = re.compile(
     re.I,
 )
 _PARTY_SPLIT = re.compile(r"\b(?:với|cùng|giữa)\b", re.I)
+# "cuộc điện đàm do Mỹ khởi xướng giữa ..." names a party after "do" as well.
+_PARTY_LINK = re.compile(r"\b(?:với|cùng|giữa|do|cho(?!\s+(?:thấy|biết|rằng|hay)))\b", re.I)
 
 
 @dataclass
@@ -130,6 +138,9 @@ def extract_calls(
         named = [p for p in people if p.kind in ("person", "role") and p.country_iso3 and p.is_principal]
         if named:
             memory.last_people = named
+        for mention in found:
+            if len(mention.countries) >= 2:
+                memory.last_call_parties = list(mention.parties)
         memory.seen_actor_ids.update(p.actor_id for p in people if p.actor_id)
     calls = _fold(mentions)
     _attach_initiators(calls, initiators)
@@ -157,27 +168,43 @@ def _mentions_in_sentence(
         clause_start = rep.end()
     if NEGATIVE.search(sentence, clause_start, trigger.end()):
         return []
-    end_match = CLAUSE_END.search(sentence, trigger.end())
+    prepositional = bool(PREPOSITIONAL_TRIGGER.search(sentence[:trigger.start()]))
+    # "Trong cuộc điện đàm ngày 25/10 ngay sau lễ nhậm chức, ông A ... với ông B": the parties
+    # are in the clause after the phrase's comma, so the clause end is looked for from there.
+    phrase_end = sentence.find(",", trigger.end()) if prepositional else -1
+    end_match = CLAUSE_END.search(sentence, phrase_end + 1 if phrase_end >= 0 else trigger.end())
     clause_end = end_match.start() if end_match else len(sentence)
+    date = _call_date(sentence, clause_start, clause_end, trigger)
+    if date is None and VAGUE.search(sentence, clause_start, clause_end):
+        return []
     speakers = [p for p in people if p.end <= clause_start and p.kind == "person"]
     in_clause = [p for p in people if p.start >= clause_start and p.end <= clause_end + 1]
+    if not prepositional:
+        # After the trigger, only "với B", "cùng B", "giữa A và B" name parties
+        # ("điện đàm ngay sau lễ nhậm chức của ông Trump" does not make Trump a party).
+        link = _PARTY_LINK.search(sentence, trigger.start(), min(clause_end, trigger.end() + 80))
+        link_start = link.start() if link else clause_end
+        in_clause = [p for p in in_clause if p.end <= trigger.start() or p.start >= link_start]
     parties = _parties(sentence, in_clause, speakers, memory, trigger)
     mode = "video" if VIDEO.search(sentence) else "phone"
-    date = _call_date(sentence, clause_start, clause_end, trigger)
     structured = _is_structured(sentence, parties, trigger)
     initiator = None
     countries = {p.country_iso3 for p in parties if p.country_iso3}
     if len(countries) < 2:
-        if ANAPHOR_PARTIES.search(sentence) and len({p.country_iso3 for p in memory.last_people}) >= 2:
-            parties = _dedupe(list(memory.last_people) + parties)
-            structured = True
+        # "hai nhà lãnh đạo": the two just named, else the parties of the call the article last spoke of.
+        antecedents = [memory.last_people, memory.last_call_parties]
+        antecedent = next((a for a in antecedents if len({p.country_iso3 for p in a}) >= 2), None)
+        if ANAPHOR_PARTIES.search(sentence) and antecedent is not None:
+            # Borrowed parties can join a call the article names elsewhere, or date it,
+            # but do not on their own make an undated call.
+            parties = _dedupe(list(antecedent) + parties)
+            structured = False
         elif not date:
             return []
     subject = parties[0] if parties else None
-    pairs = _split_counterparts(parties, trigger)
     return [
-        Mention(index, sentence, pair, date, mode, initiator, structured, subject)
-        for pair in pairs
+        Mention(index, sentence, pair, pair_date or date, mode, initiator, structured, subject)
+        for pair, pair_date in _split_counterparts(sentence, parties, trigger, clause_end)
     ]
 
 
@@ -204,7 +231,7 @@ def _parties(sentence: str, in_clause: list[Person], speakers: list[Person], mem
 
 _PLACE = re.compile(
     r"(?:\bở|\btại|\bvề|\bthăm|\btới|\bđến|\btrên|\bkhỏi|\bquanh|\bnhằm vào|\bphản đối|\bchống|\bcho|\bgiúp|"
-    r"\bvấn đề|\btình hình|\bcăng thẳng|\bxung đột|\bchiến sự|\bquan hệ)\s*$",
+    r"\bvấn đề|\btình hình|\bcăng thẳng|\bxung đột|\bchiến sự|\bquan hệ|\bgiờ)\s*$",
     re.I,
 )
 
@@ -245,12 +272,25 @@ def _dedupe(parties: list[Person]) -> list[Person]:
     return [best[k] for k in order]
 
 
-def _split_counterparts(parties: list[Person], trigger: re.Match[str]) -> list[list[Person]]:
-    """"A điện đàm với B, C và D" is one call per counterpart."""
+def _split_counterparts(sentence: str, parties: list[Person], trigger: re.Match[str],
+                        clause_end: int) -> list[tuple[list[Person], DateMention | None]]:
+    """"A điện đàm với B, C và D" is one call per counterpart.
+
+    "với B vào tối 6/6 và C hôm 9/6": a date written right after a counterpart is that call's date.
+    """
     if len(parties) <= 2:
-        return [parties]
+        return [(parties, None)]
     subject = next((p for p in parties if p.end <= trigger.start()), parties[0])
-    return [[subject, other] for other in parties if other is not subject]
+    others = [p for p in parties if p is not subject]
+    pairs = []
+    for position, other in enumerate(others):
+        stop = others[position + 1].start if position + 1 < len(others) else clause_end
+        own = [d for d in find_dates(sentence[:stop]) if d.start >= other.end and d.month is not None]
+        pairs.append(([subject, other], own[0] if own and len(own) < len(others) + 1 else None))
+    dated = [d for _, d in pairs if d is not None]
+    if len(dated) != len(pairs):
+        pairs = [(pair, None) for pair, _ in pairs]  # only when every counterpart has its own date
+    return pairs
 
 
 def _is_structured(sentence: str, parties: list[Person], trigger: re.Match[str]) -> bool:
@@ -463,6 +503,8 @@ def _resolve_roles(call: ArticleCall, ref: Reference) -> None:
         return
     day = call.resolved.value
     for party in call.parties:
+        if party.role == COUNTERPART:
+            party.role = None  # a counterpart whose role the sentence never gave
         if party.actor_id and party.is_reference and not party.role:
             held = [p for p in ref.periods(party.actor_id) if p.held_on(day)]
             party.role = held[0].role if held else None

@@ -169,8 +169,9 @@ def resolve_with_reference(mention: DateMention, reference: date, basis: str) ->
     if mention.relative_days is not None:
         return ResolvedDate(reference + timedelta(days=mention.relative_days), DAY, basis)
     if mention.weekday == WEEKEND:
+        # A weekend is two days: keep only the month rather than invent a day.
         back = (reference.weekday() - 5) % 7 or 7
-        return ResolvedDate(reference - timedelta(days=back), DAY, basis)
+        return ResolvedDate((reference - timedelta(days=back)).replace(day=1), MONTH, basis)
     if mention.weekday is not None:
         back = (reference.weekday() - mention.weekday) % 7
         return ResolvedDate(reference - timedelta(days=back), DAY, basis)
@@ -221,6 +222,12 @@ _ISO_LINE = re.compile(r"^\s*date\s+(?P<y>\d{4})-(?P<m>\d{2})(?:-(?P<d>\d{2}))?\
 _DATETIME = re.compile(
     r"(?P<d>\d{1,2})[/-](?P<m>\d{1,2})[/-](?P<y>(?:19|20)\d{2})[,\s]+(?:-\s*)?(?P<hh>\d{1,2})[:h](?P<mm>\d{2})"
 )
+# A date line without a time: "Cập nhật: 02/07/2025", "Thứ Năm, 07/03/2024", "07/03/2024".
+_DATE_ONLY_LINE = re.compile(
+    r"^(?:(?:cập nhật|ngày đăng|đăng ngày|đăng lúc|xuất bản|ngày)\s*:?\s*)?"
+    r"(?:(?:thứ \w+|chủ nhật)\s*,\s*)?(?P<d>\d{1,2})[/-](?P<m>\d{1,2})[/-](?P<y>(?:19|20)\d{2})\s*$",
+    re.I,
+)
 _URL_STAMP = re.compile(r"[-/_](?P<y>20\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?:\d{2,}|[a-z]|\.htm)")
 
 
@@ -258,6 +265,11 @@ def parse_dateline(line: str) -> PublishedDate | None:
         d = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
         if d:
             return PublishedDate(d, "minute", "byline", int(m["hh"]), int(m["mm"]))
+    m = _DATE_ONLY_LINE.match(stripped)
+    if m:
+        d = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
+        if d:
+            return PublishedDate(d, DAY, "dateline")
     return None
 
 

@@ -66,6 +66,7 @@ class ArticleMemory:
 
     seen_actor_ids: set[str] = field(default_factory=set)
     last_people: list[Person] = field(default_factory=list)
+    last_call_parties: list[Person] = field(default_factory=list)
 
 
 class Gazetteer:
