@@ -26,7 +26,13 @@ NOT_AID = re.compile(
     r"ngân sách quốc phòng|chi tiêu quốc phòng|hợp đồng|giá trị giao dịch|bồi thường|đầu tư",
     re.I,
 )
-RUNNING_TOTAL = re.compile(r"(?:nâng tổng|tổng cộng|tổng số|tổng mức|tổng trị giá|tổng viện trợ)[^.;]{0,80}$", re.I)
+# "nâng tổng ... lên", "tổng cam kết ... đã lên tới", "tổng giá trị ... khoảng": a total, not a package.
+RUNNING_TOTAL = re.compile(
+    r"\btổng\s+(?!thống|bí thư|tham mưu|thư ký|hợp|lãnh sự|cục|giám đốc|công ty|biên tập|tuyển cử)[^.;]{0,160}$",
+    re.I,
+)
+# A repeated amount is a separate tranche only when the text says so.
+TRANCHE = re.compile(r"nối tiếp|bổ sung|\bthêm\b|trước đó|tiếp theo|lần thứ|đợt", re.I)
 PART_OF_PREVIOUS = re.compile(
     r"^\s*(?:trong (?:gói|khoản)(?: viện trợ| hỗ trợ| tài trợ)? (?:này|trên|nói trên|đó)|trong đó|trong số (?:này|đó)|"
     r"(?:gói|khoản) (?:viện trợ|hỗ trợ) (?:này|trên) (?:bao gồm|gồm))",
@@ -45,12 +51,14 @@ STATUS_WORDS = [
     ("announced", re.compile(r"công bố|thông báo|cam kết|tuyên bố|sẽ|viện trợ", re.I)),
 ]
 _RECIPIENT_BEFORE = re.compile(
-    r"(?:\bcho|\btới|\bđến|\bgiúp|\bhỗ trợ|\btại|\bnhân dân|\bngười dân|\bcứu trợ|\bở)\s*"
-    r"(?:nhân dân\s+|người dân\s+|miền \w+\s+)?$",
+    r"(?:\bcho|\btới|\bđến|\bgiúp|\bhỗ trợ|\btại|\bcứu trợ|\bở)\s*"
+    r"(?:(?:nhân dân|người dân|đồng bào|chính phủ)\s+|miền \w+\s+)?$",
     re.I,
 )
 _LOCATED = re.compile(r"(?:\btại|\bở|\bthăm|\bkhỏi)\s*$", re.I)
-_DONOR_AFTER = re.compile(r"(?:\bmà|\bdo|\bcủa|\btừ|\bphía)\s*(?:chính phủ\s+|nhân dân\s+)?$", re.I)
+_DONOR_AFTER = re.compile(
+    r"(?:\bmà|\bdo|\bcủa|\btừ|\bphía)\s*(?:(?:chính phủ|nhân dân|người dân)(?:\s+và\s+(?:nhân dân|chính phủ))?\s+)?$", re.I
+)
 _FIRST_PERSON = re.compile(r"\b(?:cho chúng tôi|chúng tôi)\b", re.I)
 
 
@@ -181,19 +189,23 @@ def _fill_from_context(found: list[AidMention]) -> None:
 
 
 def _dedupe(found: list[AidMention]) -> list[AidMention]:
+    """The same amount between the same countries again (title, lead, recap) is one package,
+    unless the later sentence marks a separate tranche ("nối tiếp gói 500.000 USD ... hồi tháng 10")."""
     kept: list[AidMention] = []
     for mention in found:
         key = (mention.donor_iso3, mention.recipient_iso3, mention.money.amount, mention.money.currency)
         twin = next(
-            (k for k in kept if (k.donor_iso3, k.recipient_iso3, k.money.amount, k.money.currency) == key
-             and _similar(k.evidence, mention.evidence)),
+            (k for k in kept if (k.donor_iso3, k.recipient_iso3, k.money.amount, k.money.currency) == key),
             None,
         )
-        if twin is None:
+        if twin is None or _separate_tranche(twin.evidence, mention.evidence):
             kept.append(mention)
     return kept
 
 
-def _similar(a: str, b: str) -> bool:
-    words_a, words_b = set(a.lower().split()), set(b.lower().split())
-    return len(words_a & words_b) / max(1, min(len(words_a), len(words_b))) >= 0.6
+def _separate_tranche(earlier: str, later: str) -> bool:
+    if TRANCHE.search(later):
+        return True
+    dates_earlier = {(d.day, d.month, d.year) for d in find_dates(earlier) if d.month}
+    dates_later = {(d.day, d.month, d.year) for d in find_dates(later) if d.month}
+    return bool(dates_earlier) and bool(dates_later) and not (dates_later & dates_earlier)

@@ -497,6 +497,11 @@ def _resolve_from_context(mention: DateMention, periods: list[tuple[date, date]]
     return ResolvedDate(date(chosen, mention.month, mention.day or 1), mention.precision, "inferred-from-context")
 
 
+def _month_end(day: date) -> date:
+    following = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
+
+
 def _resolve_roles(call: ArticleCall, ref: Reference) -> None:
     """A party named only by role ("Bộ trưởng Quốc phòng Mỹ") becomes whoever held it that day."""
     if call.resolved is None:
@@ -510,9 +515,9 @@ def _resolve_roles(call: ArticleCall, ref: Reference) -> None:
             party.role = held[0].role if held else None
         if party.actor_id or not party.role or not party.country_iso3:
             continue
-        holders = ref.holders(party.country_iso3, party.role, day)
-        if call.resolved.precision != DAY:
-            holders = [h for h in holders if h.held_on(day)]
+        # A month-precision call: anyone who held the role during that month (one person, or nobody is named).
+        last = _month_end(day) if call.resolved.precision == MONTH else day
+        holders = [h for h in ref.holders_between(party.country_iso3, party.role, day, last)]
         if len({h.actor_id for h in holders}) == 1:
             holder = holders[0]
             party.actor_id = holder.actor_id

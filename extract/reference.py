@@ -67,6 +67,14 @@ class Reference:
             if p.country_iso3 == country_iso3 and _role_matches(p.role, role) and p.held_on(day)
         ]
 
+    def holders_between(self, country_iso3: str, role: str, first: date, last: date) -> list[RolePeriod]:
+        """Who held `role` for `country_iso3` at any time from `first` to `last`."""
+        return [
+            p for p in self.role_periods
+            if p.country_iso3 == country_iso3 and _role_matches(p.role, role)
+            and p.valid_from <= last and (p.valid_to or FAR_FUTURE) >= first
+        ]
+
     def periods(self, actor_id: str, role: str | None = None) -> list[RolePeriod]:
         periods = self.periods_by_actor.get(actor_id, [])
         if role:

@@ -22,6 +22,7 @@ call_participants as (
     select
         article_calls.call_id,
         article_calls.call_date,
+        article_calls.date_precision,
         article_calls.confidence,
         participants.article_call_id,
         participants.participant_index,
@@ -110,6 +111,7 @@ final as (
         ranked_participants.call_id,
         ranked_participants.participant_key,
         ranked_participants.call_date,
+        ranked_participants.date_precision,
         ranked_participants.actor_id,
         ranked_participants.country_iso3,
         ranked_participants.role as role_as_reported,

@@ -68,8 +68,15 @@ actor_rows as (
             call_participants.actor_id = actor_periods.actor_id
             and (
                 not actor_periods.is_reference
-                or call_participants.call_date
-                between actor_periods.period_start and actor_periods.period_end
+                -- a month- or year-precision call matches a role held at any time in that period
+                or (
+                    actor_periods.period_start <= case call_participants.date_precision
+                        when 'month' then last_day(call_participants.call_date)
+                        when 'year' then make_date(year(call_participants.call_date), 12, 31)
+                        else call_participants.call_date
+                    end
+                    and actor_periods.period_end >= call_participants.call_date
+                )
             )
 
     qualify row_number() over (
