@@ -68,7 +68,13 @@ DATE_BLOCKERS = re.compile(
 VAGUE = re.compile(r"\btừng\b|nhiều lần|nhiều cuộc", re.I)
 # A trigger inside "trong cuộc điện đàm ..." opens a phrase; the parties are in the clause that follows.
 PREPOSITIONAL_TRIGGER = re.compile(r"(?:\btrong|\btại|\bqua)\s+(?:các\s+|những\s+)?(?:cuộc\s+)?$", re.I)
-ANAPHOR_PARTIES = re.compile(r"hai (?:nhà lãnh đạo|bên|ông|bộ trưởng|vị|quan chức|người|tướng|nước)|2 quan chức|giữa họ", re.I)
+ANAPHOR_PARTIES = re.compile(
+    r"(?:hai|2) (?:nhà lãnh đạo|lãnh đạo|nguyên thủ|bên|ông|bà|bộ trưởng|ngoại trưởng|thủ tướng|tổng thống|vị|"
+    r"quan chức|người|tướng|nước)|giữa họ",
+    re.I,
+)
+# "Điện Kremlin bác bỏ thông tin này ... không có cuộc điện đàm nào": the call just reported did not happen.
+DENIAL = re.compile(r"bác bỏ|phủ nhận|hư cấu|không có cuộc (?:điện đàm|gọi|trao đổi)", re.I)
 ANAPHOR_CALL = re.compile(
     r"cuộc (?:điện đàm|gọi|trao đổi|trò chuyện)(?: điện thoại)? (?:này|nói trên|trên)|cuộc (?:gọi|điện đàm) video", re.I
 )
@@ -138,16 +144,41 @@ def extract_calls(
         named = [p for p in people if p.kind in ("person", "role") and p.country_iso3 and p.is_principal]
         if named:
             memory.last_people = named
+        for person in named:
+            if person.actor_id and person.is_reference:
+                memory.mentions[person.actor_id] = memory.mentions.get(person.actor_id, 0) + 1
+                memory.people_by_actor[person.actor_id] = person
         for mention in found:
             if len(mention.countries) >= 2:
                 memory.last_call_parties = list(mention.parties)
         memory.seen_actor_ids.update(p.actor_id for p in people if p.actor_id)
     calls = _fold(mentions)
+    denials = [i for i, s in enumerate(sentences) if DENIAL.search(s) and (
+        STRONG_TRIGGER.search(s) or re.search(r"thông tin (?:này|trên|đó)", s, re.I))]
+    calls = [c for c in calls if not _denied(c, denials)]
     _attach_initiators(calls, initiators)
     _resolve_dates(calls, published, article_years, ref, not_before)
     for call in calls:
         _resolve_roles(call, ref)
     return [c for c in calls if c.resolved is not None and len(c.countries) >= 2]
+
+
+def _salient_pair(memory: ArticleMemory) -> list[Person]:
+    """The two people the article keeps naming (each at least twice, from two countries)."""
+    ranked = sorted(memory.mentions.items(), key=lambda item: -item[1])
+    pair: list[Person] = []
+    for actor_id, count in ranked:
+        person = memory.people_by_actor[actor_id]
+        if count >= 2 and all(p.country_iso3 != person.country_iso3 for p in pair):
+            pair.append(person)
+        if len(pair) == 2:
+            return pair
+    return []
+
+
+def _denied(call: ArticleCall, denials: list[int]) -> bool:
+    """Every sentence reporting the call comes just before a denial of it."""
+    return any(all(d - 2 <= i < d for i in call.evidence_sentences) for d in denials)
 
 
 def _trigger(sentence: str, about_calls: bool) -> re.Match[str] | None:
@@ -192,7 +223,7 @@ def _mentions_in_sentence(
     countries = {p.country_iso3 for p in parties if p.country_iso3}
     if len(countries) < 2:
         # "hai nhà lãnh đạo": the two just named, else the parties of the call the article last spoke of.
-        antecedents = [memory.last_people, memory.last_call_parties]
+        antecedents = [memory.last_people, memory.last_call_parties, _salient_pair(memory)]
         antecedent = next((a for a in antecedents if len({p.country_iso3 for p in a}) >= 2), None)
         if ANAPHOR_PARTIES.search(sentence) and antecedent is not None:
             # Borrowed parties can join a call the article names elsewhere, or date it,
@@ -510,9 +541,10 @@ def _resolve_roles(call: ArticleCall, ref: Reference) -> None:
     for party in call.parties:
         if party.role == COUNTERPART:
             party.role = None  # a counterpart whose role the sentence never gave
-        if party.actor_id and party.is_reference and not party.role:
-            held = [p for p in ref.periods(party.actor_id) if p.held_on(day)]
-            party.role = held[0].role if held else None
+        if party.actor_id and party.is_reference and party.role in (None, "official", "minister"):
+            # A bare "Bộ trưởng" says less than the reference: use the office held that day.
+            held = [p for p in ref.periods(party.actor_id) if p.held_on(day) and p.role != "official"]
+            party.role = held[0].role if held else party.role
         if party.actor_id or not party.role or not party.country_iso3:
             continue
         # A month-precision call: anyone who held the role during that month (one person, or nobody is named).

@@ -34,6 +34,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dm_slash", re.compile(r"(?<![\d/.,])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\d/]|\s*(?:năm|%))")),
     ("dm_dash", re.compile(
         rf"\b{_PREFIX}\s+(?P<d>\d{{1,2}})-(?P<m>\d{{1,2}})(?![\d-])", re.I)),
+    ("m_relative_year", re.compile(r"\btháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<rel>ngoái|trước|nay)\b", re.I)),
     ("m_only", re.compile(r"\btháng\s+(?P<m>\d{1,2})(?![\d/])(?!\s+năm)", re.I)),
     ("y_only", re.compile(r"\bnăm\s+(?P<y>(?:19|20)\d{2})(?!\d)", re.I)),
 ]
@@ -65,6 +66,7 @@ class DateMention:
     year: int | None
     relative_days: int | None = None  # for relative expressions: offset from the reference date
     weekday: int | None = None        # for 'thứ bảy' etc.: the most recent such day
+    relative_years: int | None = None  # 'tháng 4 năm ngoái': the year is the reference's minus one
 
     @property
     def precision(self) -> str:
@@ -80,7 +82,7 @@ class DateMention:
 
     @property
     def is_relative(self) -> bool:
-        return self.relative_days is not None or self.weekday is not None
+        return self.relative_days is not None or self.weekday is not None or self.relative_years is not None
 
 
 def _valid(day: int | None, month: int | None, year: int | None) -> bool:
@@ -114,8 +116,10 @@ def find_dates(text: str) -> list[DateMention]:
             year = int(groups["y"]) if groups.get("y") else None
             if not _valid(day, month, year):
                 continue
+            relative_years = {"ngoái": -1, "trước": -1, "nay": 0}.get((groups.get("rel") or "").lower())
             taken.append((m.start(), m.end()))
-            found.append(DateMention(m.start(), m.end(), m.group(0), day, month, year))
+            found.append(DateMention(m.start(), m.end(), m.group(0), day, month, year,
+                                     relative_years=relative_years))
     for m in _RELATIVE.finditer(text):
         if not free(m.start(), m.end()):
             continue
@@ -177,6 +181,10 @@ def resolve_with_reference(mention: DateMention, reference: date, basis: str) ->
         return ResolvedDate(reference - timedelta(days=back), DAY, basis)
     if mention.year is not None:
         return resolve_explicit(mention)
+    if mention.relative_years is not None and mention.month is not None:
+        year = reference.year + mention.relative_years
+        value = _safe_date(year, mention.month, mention.day or 1)
+        return ResolvedDate(value, mention.precision, basis) if value else None
     if mention.month is None:
         return None
     value = latest_on_or_before(mention.day, mention.month, reference)

@@ -67,6 +67,8 @@ class ArticleMemory:
     seen_actor_ids: set[str] = field(default_factory=set)
     last_people: list[Person] = field(default_factory=list)
     last_call_parties: list[Person] = field(default_factory=list)
+    mentions: dict[str, int] = field(default_factory=dict)  # how often each reference actor was named
+    people_by_actor: dict[str, Person] = field(default_factory=dict)
 
 
 class Gazetteer:
