@@ -10,8 +10,12 @@ The run writes into a build copy of the warehouse and publishes it with an
 atomic rename only when the marts pass validation: a failed run leaves the
 last good warehouse in place. Re-running a day gives the same rows.
 
-Tasks: `prepare_build` → `extract_articles` → `load_raw` → `validate_raw` →
-`dbt_build` → `validate_marts` → `publish`.
+Each run reads the inbox folder and the pages fetched for its own data
+interval from the feeds in `NEWS_SOURCES` (when set); inputs already loaded
+unchanged are skipped, so re-running a day or backfilling a range is safe.
+
+Tasks: `prepare_build` → `fetch_news` → `extract_articles` → `load_raw` →
+`validate_raw` → `dbt_build` → `validate_marts` → `publish`.
 """
 
 from __future__ import annotations
@@ -50,12 +54,24 @@ def news_warehouse_daily():
         return str(prepare(load_settings()))
 
     @task
-    def extract_articles(build_path: str) -> str:
-        from extract.run import extract_inbox
+    def fetch_news(build_path: str) -> dict:
+        from extract.run import fetch_news as fetch
         from extract.settings import load_settings
 
         context = get_current_context()
-        return str(extract_inbox(load_settings(), context["run_id"], bool(context["params"]["reprocess"])))
+        if str(context["dag_run"].run_type).endswith("backfill"):
+            return {"skipped": "backfill: past days are re-processed from the page store"}
+        start, _ = _window(context)
+        return fetch(load_settings(), start)
+
+    @task
+    def extract_articles(fetched: dict) -> str:
+        from extract.run import extract_inputs
+        from extract.settings import load_settings
+
+        context = get_current_context()
+        start, end = _window(context)
+        return str(extract_inputs(load_settings(), context["run_id"], start, end, bool(context["params"]["reprocess"])))
 
     @task
     def load_raw(extracted: str) -> dict:
@@ -105,6 +121,12 @@ def news_warehouse_daily():
         publish_build(settings, run)
         return summary(settings.warehouse_path)
 
+    def _window(context) -> tuple[datetime, datetime]:
+        """The run's data interval as naive UTC; a manual run's empty interval counts as one day."""
+        start = context["data_interval_start"].replace(tzinfo=None)
+        end = context["data_interval_end"].replace(tzinfo=None)
+        return start, end if end > start else start + timedelta(days=1)
+
     def _validate(stage: str) -> dict:
         from airflow.sdk.exceptions import AirflowFailException
 
@@ -118,7 +140,8 @@ def news_warehouse_daily():
         return result
 
     build = prepare_build()
-    extracted = extract_articles(build)
+    fetched = fetch_news(build)
+    extracted = extract_articles(fetched)
     counts = load_raw(extracted)
     raw_ok = validate_raw(counts)
     built = dbt_build(raw_ok)

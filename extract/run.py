@@ -43,8 +43,24 @@ def prepare_build(settings: Settings) -> Path:
     return build
 
 
-def extract_inbox(settings: Settings, run_id: str, reprocess: bool = False) -> Path:
-    """Parse every new inbox file; write the rows to a JSON file for the load step.
+def fetch_news(settings: Settings, window_start: datetime) -> dict[str, Any]:
+    """Fetch new articles from the configured feeds into the page store.
+
+    Pages are stamped with the run's window start, so each page belongs to the
+    run that fetched it and a re-run of that day finds the same pages.
+    """
+    if settings.sources_config is None:
+        return {"skipped": "NEWS_SOURCES is not set: the inbox is the only source"}
+    from extract.fetch import fetch_new
+
+    report = fetch_new(settings.sources_config, settings.page_store, now=window_start)
+    log.info("fetch: %s", report.counts())
+    return report.to_dict()
+
+
+def extract_inputs(settings: Settings, run_id: str, window_start: datetime, window_end: datetime,
+                   reprocess: bool = False) -> Path:
+    """Parse the inbox and the pages fetched in this run's window; write rows for the load step.
 
     Inputs the warehouse already holds with the same content (and, for articles,
     the same extractor version) are skipped, so a re-run does no work and changes
@@ -66,7 +82,12 @@ def extract_inbox(settings: Settings, run_id: str, reprocess: bool = False) -> P
     articles: list[dict[str, Any]] = []
     rejected: list[dict[str, str]] = []
     unchanged: list[str] = []
-    for item in read_inbox(settings.inbox):
+    inputs: list[Any] = list(read_inbox(settings.inbox))
+    if settings.page_store.exists():
+        from extract.fetch import documents_in_window
+
+        inputs += documents_in_window(settings.page_store, window_start, window_end)
+    for item in inputs:
         if (item.source_uri, item.content_hash) in known:
             unchanged.append(item.source_uri)
             continue

@@ -16,6 +16,8 @@ class Settings:
     work_dir: Path
     seeds_dir: Path
     dbt_project_dir: Path
+    sources_config: Path | None = None  # feeds to fetch; None: the inbox is the only source
+    page_store: Path = PROJECT_ROOT / "var" / "pages"
 
     @property
     def build_path(self) -> Path:
@@ -35,4 +37,6 @@ def load_settings() -> Settings:
         work_dir=Path(os.environ.get("PIPELINE_WORK_DIR", var / "runs")).resolve(),
         seeds_dir=PROJECT_ROOT / "dbt_project" / "seeds",
         dbt_project_dir=PROJECT_ROOT / "dbt_project",
+        sources_config=Path(os.environ["NEWS_SOURCES"]).resolve() if os.environ.get("NEWS_SOURCES") else None,
+        page_store=Path(os.environ.get("PAGE_STORE", var / "pages")).resolve(),
     )

@@ -30,7 +30,7 @@ def test_daily_dag_shape(dagbag):
     assert dag.doc_md and "Tasks:" in dag.doc_md
     assert dag.max_active_runs == 1
     expected_order = [
-        "prepare_build", "extract_articles", "load_raw", "validate_raw", "dbt_build", "validate_marts", "publish",
+        "prepare_build", "fetch_news", "extract_articles", "load_raw", "validate_raw", "dbt_build", "validate_marts", "publish",
     ]
     assert set(dag.task_ids) == set(expected_order)
     for upstream, downstream in zip(expected_order, expected_order[1:], strict=False):
