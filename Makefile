@@ -46,7 +46,8 @@ run: $(AIRFLOW_HOME)/airflow.db
 
 # Scores extraction against gold facts: the seeds and the dev set beside the repo.
 SHARED ?= $(CURDIR)/../shared
-EVAL_SETS ?= seeds:$(SHARED)/seeds:$(SHARED)/gold/seeds_gold.json dev:$(SHARED)/dev/articles:$(SHARED)/dev/gold.json
+EVAL_SETS ?= seeds:$(SHARED)/seeds:$(SHARED)/gold/seeds_gold.json dev:$(SHARED)/dev/articles:$(SHARED)/dev/gold.json \
+	holdout:$(CURDIR)/tests/fixtures/holdout/articles:$(CURDIR)/tests/fixtures/holdout/gold.json
 
 eval: $(AIRFLOW_HOME)/airflow.db
 	@mkdir -p var/eval
@@ -68,3 +69,61 @@ lint: $(BIN)/.installed
 
 clean:
 	rm -rf var
+
+# ---------------------------------------------------------------------------
+# For analysts and dashboards: dbt docs, source freshness, the dashboard, and
+# the browser the dashboard's test drives. All read a published warehouse
+# (built by `make run` when missing) and never write to it.
+DASHBOARD_PORT ?= 8501
+DOCS_DIR ?= $(CURDIR)/var/docs
+
+.PHONY: docs freshness dashboard browser-deps
+
+$(WAREHOUSE_PATH):
+	$(MAKE) run
+
+# dbt reads the catalog from a scratch copy (same file name, so relations read
+# `warehouse.marts.<table>`), and a running DAG or dashboard is never blocked.
+DOCS_COPY = $(DOCS_DIR)/.build/$(notdir $(WAREHOUSE_PATH))
+docs: $(BIN)/.installed $(WAREHOUSE_PATH)
+	@mkdir -p "$(DOCS_DIR)/.build"
+	@cp "$(WAREHOUSE_PATH)" "$(DOCS_COPY)"
+	@set -o pipefail; DBT_DUCKDB_PATH="$(DOCS_COPY)" $(BIN)/dbt docs generate --static \
+		--project-dir dbt_project --profiles-dir dbt_project --target-path "$(DOCS_DIR)" \
+		--log-path "$(DOCS_DIR)/.build/logs" > "$(DOCS_DIR)/.build/dbt-docs.log" 2>&1 \
+		|| (rm -f "$(DOCS_COPY)"; tail -30 "$(DOCS_DIR)/.build/dbt-docs.log"; exit 1)
+	@rm -f "$(DOCS_COPY)" "$(DOCS_COPY).wal"
+	@echo "dbt docs (one self-contained file, opens offline): $(DOCS_DIR)/static_index.html"
+	@echo "or serve them: $(BIN)/dbt docs serve --project-dir dbt_project --profiles-dir dbt_project --target-path $(DOCS_DIR) --host 127.0.0.1 --port 8080 --no-browser"
+
+# Warn-only freshness of the raw and audit sources (newest article fetched, last run finished).
+freshness: $(BIN)/.installed $(WAREHOUSE_PATH)
+	@mkdir -p "$(DOCS_DIR)/.build"
+	@cp "$(WAREHOUSE_PATH)" "$(DOCS_DIR)/.build/freshness.duckdb"
+	@DBT_DUCKDB_PATH="$(DOCS_DIR)/.build/freshness.duckdb" $(BIN)/dbt source freshness \
+		--project-dir dbt_project --profiles-dir dbt_project --target-path "$(DOCS_DIR)/.build/freshness" \
+		--log-path "$(DOCS_DIR)/.build/logs"; status=$$?; \
+		rm -f "$(DOCS_DIR)/.build/freshness.duckdb" "$(DOCS_DIR)/.build/freshness.duckdb.wal"; exit $$status
+
+dashboard: $(BIN)/.installed $(WAREHOUSE_PATH)
+	@echo "dashboard on http://127.0.0.1:$(DASHBOARD_PORT) reading $(WAREHOUSE_PATH) (read-only)"
+	$(BIN)/streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port $(DASHBOARD_PORT) \
+		--server.headless true --server.fileWatcherType none --browser.gatherUsageStats false \
+		--client.toolbarMode viewer
+
+# Debian's chromium + chromium-driver for tests/dashboard/test_dashboard_browser.py
+# (no browser downloads); without root or apt the browser test skips and says why.
+browser-deps:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+		echo "browser-deps: no apt-get; install chromium and chromedriver to run the browser test"; \
+	else \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+		echo "browser-deps: apt-get install chromium chromium-driver"; \
+		mkdir -p var; \
+		( $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver ) \
+			> var/browser-deps.log 2>&1 \
+			|| echo "browser-deps: could not install chromium (var/browser-deps.log): the browser test will skip"; \
+	fi
+
+test: browser-deps

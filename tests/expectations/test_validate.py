@@ -82,7 +82,8 @@ insert into marts.fct_aid values
 insert into raw.articles values
     ('art-1', '/inbox/a1.txt', null, 'VnExpress', 'Điện đàm Nga - Mỹ',
      timestamp '2025-03-19 08:30', date '2025-03-19', 'minute', 'byline',
-     timestamp '2025-03-19 09:00', 'Tổng thống Putin điện đàm ...', 'h1', 12, 'test', 'run-0');
+     timestamp '2025-03-19 09:00', 'Tổng thống Putin điện đàm ...', 'h1', 12, 'test', 'run-0',
+     timestamp '2025-03-19 09:05');
 insert into raw.article_calls values
     ('ac-1', 'art-1', 0, 'Tổng thống Putin điện đàm với Tổng thống Trump ngày 18/3.',
      date '2025-03-18', 'day', 'explicit', 'phone', 'USA', 'trump', null, 0.9);

@@ -1,0 +1,96 @@
+"""Streamlit entry point: `make dashboard`, or
+`streamlit run dashboard/app.py` with WAREHOUSE_PATH set.
+
+The warehouse is opened read-only, one connection per query (see
+`dashboard.data`), so the dashboard keeps working while a pipeline run
+publishes a new file over WAREHOUSE_PATH.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script by `streamlit run`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import streamlit as st  # noqa: E402
+
+from dashboard import data, views  # noqa: E402
+from dashboard import queries as q  # noqa: E402
+
+
+def sidebar_filters(path: Path) -> q.Filters:
+    st.sidebar.header("Filters")
+    bounds = views.run(path, q.filter_bounds()).iloc[0]
+    date_from = date_to = None
+    if bounds.first_date is not None and not _isna(bounds.first_date):
+        first, last = bounds.first_date.date(), bounds.last_date.date()
+        chosen = st.sidebar.date_input("Date range", value=(first, last), min_value=first, max_value=last,
+                                       key="dates", bind="query-params", format="YYYY-MM-DD")
+        if isinstance(chosen, tuple | list) and len(chosen) == 2:
+            date_from = chosen[0] if chosen[0] > first else None
+            date_to = chosen[1] if chosen[1] < last else None
+        elif isinstance(chosen, tuple | list) and len(chosen) == 1:
+            date_from = chosen[0] if chosen[0] > first else None
+    countries = views.run(path, q.country_options())
+    names = dict(zip(countries["country_iso3"], countries["name_en"], strict=True))
+    chosen_countries = st.sidebar.multiselect(
+        "Country", list(names), format_func=lambda c: f"{names[c]} ({c})", key="country", bind="query-params",
+        help="Calls with a participant from, and aid given or received by, any selected country.")
+    every = st.sidebar.checkbox("Only calls between all selected countries", key="every_country",
+                                bind="query-params", disabled=len(chosen_countries) < 2)
+    actors = views.run(path, q.actor_options())
+    labels = {r.participant_key: f"{r.participant_name} ({r.country_iso3})" for r in actors.itertuples(index=False)}
+    chosen_actors = st.sidebar.multiselect(
+        "Actor", list(labels), format_func=lambda a: labels[a], key="actor", bind="query-params",
+        help="Calls in which any selected person (or unnamed role) took part.")
+    return q.Filters(date_from=date_from, date_to=date_to, countries=tuple(chosen_countries),
+                     actors=tuple(chosen_actors), every_country=bool(every and len(chosen_countries) > 1))
+
+
+def _isna(value) -> bool:
+    try:
+        return value != value  # NaT / NaN
+    except TypeError:
+        return False
+
+
+def sidebar_footer(path: Path) -> None:
+    try:
+        run = data.query(path, "select run_id, finished_at, validation_status from audit.run_log "
+                               "order by finished_at desc nulls last limit 1")
+    except Exception:  # an older warehouse without audit tables still shows its marts
+        run = None
+    st.sidebar.divider()
+    st.sidebar.caption(f"Warehouse: `{path.name}` (read-only)", help=str(path))
+    if run is not None and not run.empty:
+        row = run.iloc[0]
+        st.sidebar.caption(f"Last run: {row.finished_at:%Y-%m-%d %H:%M} UTC, validation {row.validation_status}")
+
+
+def main() -> None:
+    st.set_page_config(page_title="Calls and aid", page_icon=":material/call:", layout="wide")
+    path = data.warehouse_path()
+    problem = data.problem(path)
+    if problem:
+        st.error(problem)
+        st.stop()
+    filters = sidebar_filters(path)
+    sidebar_footer(path)
+
+    def page(function, title: str, url_path: str, icon: str, default: bool = False) -> st.Page:
+        def render() -> None:
+            function(path, filters)
+        return st.Page(render, title=title, url_path=url_path, icon=icon, default=default)
+
+    navigation = st.navigation([
+        page(views.calls_page, "Calls", "calls", ":material/call:", default=True),
+        page(views.network_page, "Network", "network", ":material/hub:"),
+        page(views.aid_page, "Aid", "aid", ":material/payments:"),
+        page(views.evidence_page, "Evidence", "evidence", ":material/article:"),
+    ])
+    navigation.run()
+
+
+main()

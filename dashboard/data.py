@@ -1,0 +1,68 @@
+"""Read-only access to the published warehouse.
+
+A pipeline run publishes a new warehouse by atomically renaming a finished
+file over `WAREHOUSE_PATH`. The dashboard therefore never keeps a connection:
+every query opens the file read-only, runs and closes, so the next query sees
+the newly published file and no reader ever holds a file a writer needs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_WAREHOUSE = PROJECT_ROOT / "var" / "warehouse.duckdb"
+
+# What the dashboard reads; a warehouse built before the reporting models lacks some.
+REQUIRED_TABLES = (
+    "fct_call", "fct_aid", "dim_country", "bridge_call_participant", "rpt_call_participants", "rpt_fact_evidence",
+)
+
+Params = Mapping[str, Any] | Sequence[Any] | None
+
+
+def warehouse_path() -> Path:
+    return Path(os.environ.get("WAREHOUSE_PATH") or DEFAULT_WAREHOUSE).expanduser().resolve()
+
+
+def file_version(path: Path) -> tuple[int, int, int] | None:
+    """Identity of the file now at `path` (inode, mtime, size): it changes when a run publishes."""
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+def query(path: Path, sql: str, params: Params = None) -> pd.DataFrame:
+    """Run one query on a fresh read-only connection and close it."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql, params if params is not None else []).df()
+    finally:
+        con.close()
+
+
+def missing_tables(path: Path) -> list[str]:
+    found = set(query(path, "select table_name from information_schema.tables where table_schema = 'marts'")["table_name"])
+    return [name for name in REQUIRED_TABLES if name not in found]
+
+
+def problem(path: Path) -> str | None:
+    """Why the dashboard cannot show this warehouse, or None when it can."""
+    if file_version(path) is None:
+        return f"No warehouse at `{path}`. Build one with `make run`, or set `WAREHOUSE_PATH`."
+    try:
+        missing = missing_tables(path)
+    except duckdb.Error as error:
+        return f"Cannot open `{path}` read-only: {error}"
+    if missing:
+        return (f"`{path}` has no table(s) {', '.join('marts.' + m for m in missing)}: "
+                "it was built before the reporting models. Run `make run` again.")
+    return None

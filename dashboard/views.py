@@ -1,0 +1,236 @@
+"""The dashboard's pages. Every number comes from a `dashboard.queries` query,
+and every list of numbers ends in a drill-down to the sentences behind it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, data
+from dashboard import queries as q
+
+MAX_SENTENCES = 200
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(path: str, sql: str, params: dict, version: tuple[int, int, int] | None) -> pd.DataFrame:
+    # `version` is part of the cache key: a newly published file is a cache miss.
+    return data.query(Path(path), sql, params)
+
+
+def run(path: Path, query: q.Query) -> pd.DataFrame:
+    """The query's rows from the file now at `path` (cached per published file)."""
+    try:
+        return _cached(str(path), query.sql, query.params, data.file_version(path))
+    except duckdb.IOException:
+        # The file was swapped while it was being opened: read the new one.
+        return _cached(str(path), query.sql, query.params, data.file_version(path))
+
+
+def usd(value: float | None) -> str:
+    return "$" + format(round(value or 0), ",")
+
+
+def text(value) -> str | None:
+    """A string cell, or None for null/NaN/empty."""
+    return value if isinstance(value, str) and value else None
+
+
+def month_label(value) -> str:
+    return f"{value:%Y-%m}" if pd.notna(value) else "month unknown"
+
+
+def whole(value) -> str:
+    return format(int(value or 0), ",")
+
+
+def show_evidence(evidence: pd.DataFrame, key: str) -> None:
+    """The supporting sentences, each with its outlet, headline and link."""
+    n_articles = evidence["article_id"].nunique()
+    with st.container(key=f"evidence-count-{key}"):
+        st.markdown(f"**{len(evidence)} sentence{'s' if len(evidence) != 1 else ''}** "
+                    f"from **{n_articles} article{'s' if n_articles != 1 else ''}**")
+    for i, row in enumerate(evidence.head(MAX_SENTENCES).itertuples(index=False)):
+        with st.container(key=f"evidence-item-{key}-{i}", border=True):
+            st.markdown(f"> {row.evidence_text}")
+            link, publisher = text(row.url), text(row.publisher)
+            source = f"[{publisher or 'source'}]({link})" if link else (publisher or "unknown outlet")
+            published = f" · published {row.published_on:%Y-%m-%d}" if pd.notna(row.published_on) else ""
+            primary = " · main sentence" if row.is_primary_sentence else ""
+            st.caption(f"{row.fact_type} `{row.fact_id[:8]}` · {source}{published} · "
+                       f"sentence {row.sentence_index} of *{text(row.title) or row.source_uri}*{primary}")
+    if len(evidence) > MAX_SENTENCES:
+        st.caption(f"First {MAX_SENTENCES} shown; narrow the filters or use the Evidence page to search.")
+
+
+def drill_down(label: str, options: list[tuple[str, str, list[str]]], key: str) -> None:
+    """A selectbox of (label, fact_type, fact ids); shows the sentences behind the chosen row."""
+    choice = st.selectbox(label, range(len(options)), format_func=lambda i: options[i][0], key=f"drill-{key}")
+    if choice is None:
+        return
+    _, fact_type, ids = options[choice]
+    show_evidence(run(data.warehouse_path(), q.evidence_for(fact_type, ids)), key)
+
+
+def metrics(values: list[tuple[str, str, str | None]], widths: list[int] | None = None) -> None:
+    for column, (label, value, help_text) in zip(st.columns(widths or len(values)), values, strict=True):
+        column.metric(label, value, help=help_text, border=True)
+
+
+# ------------------------------------------------------------------------ pages
+
+def calls_page(path: Path, f: q.Filters) -> None:
+    st.title("Calls between officials")
+    summary = run(path, q.call_summary(f)).iloc[0]
+    metrics([
+        ("Calls", whole(summary.n_calls), "Distinct real-world calls (marts.fct_call)"),
+        ("Countries", whole(summary.n_countries), "Countries taking part"),
+        ("People", whole(summary.n_people), "Named participants"),
+        ("Reporting articles", whole(summary.n_articles), "Articles with a sentence supporting a call"),
+    ])
+    calls = run(path, q.call_list(f))
+    if calls.empty:
+        st.info("No call matches the filters.")
+        return
+    st.subheader("Timeline")
+    st.altair_chart(charts.call_timeline(calls), width="stretch")
+    by_month = run(path, q.calls_by_month(f))
+    if not by_month.empty:
+        st.subheader("Calls per month")
+        st.altair_chart(charts.calls_per_month(by_month), width="stretch")
+    st.subheader("Calls")
+    st.dataframe(
+        calls[["call_date", "date_precision", "participants", "mode", "initiator", "n_articles", "n_publishers",
+               "primary_evidence_text"]],
+        hide_index=True, width="stretch",
+        column_config={
+            "call_date": st.column_config.DateColumn("date"),
+            "date_precision": "precision", "participants": "who", "initiator": "initiated by",
+            "n_articles": st.column_config.NumberColumn("articles"),
+            "n_publishers": st.column_config.NumberColumn("outlets"),
+            "primary_evidence_text": st.column_config.TextColumn("main sentence", width="large"),
+        },
+    )
+    st.subheader("The sentences behind the numbers")
+    options = [(f"All {len(calls)} calls shown", "call", list(calls["call_id"]))]
+    options += [
+        (f"{r.call_date:%Y-%m-%d} · {r.participants} · {r.mode} · {r.n_articles} article(s)", "call", [r.call_id])
+        for r in calls.itertuples(index=False)
+    ]
+    drill_down("Calls", options, "calls")
+
+
+def network_page(path: Path, f: q.Filters) -> None:
+    st.title("Who talks to whom")
+    level = st.radio("Network of", ["people", "countries"], horizontal=True, key="network_level",
+                     format_func=str.capitalize)
+    if level == "people":
+        nodes, edges = run(path, q.actor_nodes(f)), run(path, q.actor_edges(f))
+    else:
+        nodes, edges = run(path, q.country_nodes(f)), run(path, q.country_edges(f))
+    summary = run(path, q.call_summary(f)).iloc[0]
+    metrics([
+        ("People" if level == "people" else "Countries", whole(len(nodes)),
+         "Participants (unnamed participants count by country and role)" if level == "people" else None),
+        ("Pairs in contact", whole(len(edges)), "Pairs that spoke in at least one call"),
+        ("Calls", whole(summary.n_calls), None),
+    ])
+    if nodes.empty:
+        st.info("No call matches the filters.")
+        return
+    st.altair_chart(charts.network(nodes, edges), width="stretch")
+    st.caption("Drag to pan, scroll to zoom, hover for counts. Line width: number of calls.")
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader("Pairs")
+        st.dataframe(
+            edges.assign(pair=edges["source_label"] + " ↔ " + edges["target_label"])[
+                ["pair", "n_calls", "last_contact_date"]],
+            hide_index=True, width="stretch",
+            column_config={"n_calls": st.column_config.NumberColumn("calls"),
+                           "last_contact_date": st.column_config.DateColumn("last contact")},
+        )
+    with right:
+        st.subheader("Top actors")
+        top = run(path, q.top_actors(f))
+        st.dataframe(
+            top[["name", "country_iso3", "role", "n_calls", "n_initiated", "n_counterparts", "last_call_date"]],
+            hide_index=True, width="stretch",
+            column_config={"country_iso3": "country", "n_calls": st.column_config.NumberColumn("calls"),
+                           "n_initiated": st.column_config.NumberColumn("placed"),
+                           "n_counterparts": st.column_config.NumberColumn("counterparts"),
+                           "last_call_date": st.column_config.DateColumn("last call")},
+        )
+    st.subheader("The sentences behind the numbers")
+    all_calls = sorted({c for ids in edges["call_ids"] for c in ids.split(",")})
+    options = [(f"All {len(edges)} pairs ({len(all_calls)} calls)", "call", all_calls)]
+    options += [
+        (f"{r.source_label} ↔ {r.target_label} · {r.n_calls} call(s) · last {r.last_contact_date:%Y-%m-%d}",
+         "call", r.call_ids.split(","))
+        for r in edges.itertuples(index=False)
+    ]
+    options += [
+        (f"{r.name} · {r.n_calls} call(s)", "call", r.call_ids.split(","))
+        for r in top.itertuples(index=False)
+    ]
+    drill_down("Pair or actor", options, "network")
+
+
+def aid_page(path: Path, f: q.Filters) -> None:
+    st.title("Aid flows")
+    if f.actors:
+        st.caption("The actor filter applies to calls only; aid amounts name no actors.")
+    summary = run(path, q.aid_summary(f)).iloc[0]
+    metrics([
+        ("Aid reported (USD)", usd(summary.total_usd), "Sum of fct_aid.amount_usd"),
+        ("Amounts reported", whole(summary.n_aid), "Rows in fct_aid: one per amount an article reports"),
+        ("Donors", whole(summary.n_donors), None),
+        ("Recipients", whole(summary.n_recipients), None),
+    ], widths=[2, 1, 1, 1])
+    if summary.n_without_usd:
+        st.warning(f"{whole(summary.n_without_usd)} amount(s) have no exchange rate and are not in the USD total.")
+    flows = run(path, q.aid_flows(f))
+    if flows.empty:
+        st.info("No aid amount matches the filters.")
+        return
+    st.caption("An aid package that several articles report is counted once per report.")
+    st.subheader("Donor → recipient")
+    st.altair_chart(charts.aid_by_flow(flows), width="stretch")
+    st.subheader("By month reported")
+    st.altair_chart(charts.aid_by_month(flows), width="stretch")
+    st.subheader("Flows")
+    st.dataframe(
+        flows[["donor", "recipient", "aid_kind", "reported_month", "total_usd", "n_aid", "currencies"]],
+        hide_index=True, width="stretch",
+        column_config={"aid_kind": "kind", "reported_month": st.column_config.DateColumn("month", format="YYYY-MM"),
+                       "total_usd": st.column_config.NumberColumn("USD", format="dollar"),
+                       "n_aid": st.column_config.NumberColumn("amounts")},
+    )
+    st.subheader("The sentences behind the numbers")
+    all_ids = [i for ids in flows["aid_ids"] for i in ids.split(",")]
+    options = [(f"All {len(all_ids)} amounts · {usd(summary.total_usd)}", "aid", all_ids)]
+    options += [
+        (f"{r.donor} → {r.recipient} · {r.aid_kind} · {month_label(r.reported_month)} · {usd(r.total_usd)}",
+         "aid", r.aid_ids.split(","))
+        for r in flows.itertuples(index=False)
+    ]
+    drill_down("Flow", options, "aid")
+
+
+def evidence_page(path: Path, f: q.Filters) -> None:
+    st.title("Evidence")
+    st.caption("Every sentence behind the calls and aid amounts that pass the filters.")
+    left, right = st.columns([1, 2])
+    kinds = left.segmented_control("Facts", ["call", "aid"], selection_mode="multi", default=["call", "aid"],
+                                   key="evidence_kinds", format_func=lambda k: {"call": "Calls", "aid": "Aid"}[k])
+    search = right.text_input("Search the sentences and headlines", key="evidence_search")
+    evidence = run(path, q.evidence_filtered(f, kinds or [], search or ""))
+    metrics([
+        ("Sentences", whole(len(evidence)), None),
+        ("Articles", whole(evidence["article_id"].nunique()), None),
+        ("Facts", whole(evidence[["fact_type", "fact_id"]].drop_duplicates().shape[0]), None),
+    ])
+    show_evidence(evidence, "all")

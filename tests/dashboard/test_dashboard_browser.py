@@ -1,0 +1,333 @@
+"""The dashboard in a real browser: `make dashboard` on a free 127.0.0.1 port
+over a warehouse built by the real pipeline, driven by headless Chromium
+(Debian's chromium + chromium-driver through Selenium; nothing downloaded).
+
+Loads every page, checks the numbers shown against SQL written here
+independently of the dashboard, applies a country filter in the sidebar,
+follows a drill-down to its sentences, publishes a new warehouse by atomic
+rename while the dashboard runs, and saves screenshots to a tmp dir. The
+README's docs/img/dashboard.png is written when it is missing or when
+UPDATE_SCREENSHOTS=1 (it shows run times, so rewriting it on every test run
+would leave the work tree dirty).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from extract.settings import PROJECT_ROOT
+
+README_SCREENSHOT = PROJECT_ROOT / "docs" / "img" / "dashboard.png"
+CHROMIUM_FLAGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--window-size=1400,1000", "--lang=en-US",
+]
+
+
+def find_browser() -> tuple[str, str]:
+    browser = next((shutil.which(b) for b in ("chromium", "chromium-browser") if shutil.which(b)), None)
+    driver = shutil.which("chromedriver") or next(
+        (p for p in ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver") if os.path.exists(p)), None)
+    if not browser or not driver:
+        pytest.skip("no Chromium and chromedriver on this machine: `make browser-deps` installs Debian's "
+                    "chromium and chromium-driver (needs root or sudo, and apt)")
+    return browser, driver
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def sql(warehouse: Path, query: str, params=None):
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(query, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def one(warehouse: Path, query: str, params=None):
+    return sql(warehouse, query, params)[0][0]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> tuple[str, str]:
+    return find_browser()
+
+
+@pytest.fixture(scope="module")
+def served(chromium, pipeline_warehouse, tmp_path_factory):
+    """`make dashboard` serving a copy of the pipeline warehouse (the test publishes over it)."""
+    work = tmp_path_factory.mktemp("dashboard")
+    warehouse = work / "warehouse.duckdb"
+    shutil.copy2(pipeline_warehouse, warehouse)
+    port = free_port()
+    log = open(work / "streamlit.log", "w")
+    process = subprocess.Popen(
+        ["make", "--no-print-directory", "-o", ".venv/bin/.installed", "dashboard",
+         f"WAREHOUSE_PATH={warehouse}", f"DASHBOARD_PORT={port}"],
+        cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via a proxy
+        while True:
+            try:
+                with direct.open(base + "/_stcore/health", timeout=2) as response:
+                    if response.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"make dashboard did not come up:\n{(work / 'streamlit.log').read_text()[-3000:]}")
+            time.sleep(0.5)
+        yield base, warehouse, work
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)  # make and the streamlit it started
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium, tmp_path_factory):
+    browser_path, driver_path = chromium
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must not look anything up
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser_path
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+# ------------------------------------------------------------------ page helpers
+
+def wait_for(driver, condition, timeout: float = 45, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            last = condition(driver)
+            if last:
+                return last
+        except Exception as error:  # stale elements while Streamlit re-renders
+            last = error
+        time.sleep(0.25)
+    raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
+
+
+def idle(driver) -> bool:
+    from selenium.webdriver.common.by import By
+
+    return bool(driver.find_elements(By.CSS_SELECTOR, "[data-testid=stApp][data-test-script-state=notRunning]"))
+
+
+def metrics(driver) -> dict[str, str]:
+    from selenium.webdriver.common.by import By
+
+    out = {}
+    for element in driver.find_elements(By.CSS_SELECTOR, "[data-testid=stMetric]"):
+        label = element.find_element(By.CSS_SELECTOR, "[data-testid=stMetricLabel]").text.strip()
+        out[label] = element.find_element(By.CSS_SELECTOR, "[data-testid=stMetricValue]").text.strip()
+    return out
+
+
+def shown(driver, expected: dict[str, str], what: str) -> dict[str, str]:
+    """Wait until the page is idle and shows exactly these metric values."""
+    def matches(d):
+        if not idle(d):
+            return False
+        got = metrics(d)
+        return got if all(got.get(k) == v for k, v in expected.items()) else False
+    try:
+        return wait_for(driver, matches, what=what)
+    except AssertionError:
+        raise AssertionError(f"{what}: the page shows {metrics(driver)}, SQL says {expected}") from None
+
+
+def open_page(driver, url: str, title: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.get(url)
+    wait_for(driver, lambda d: idle(d) and any(h.text.strip() == title for h in d.find_elements(By.CSS_SELECTOR, "h1")),
+             what=f"page {title!r}")
+    assert_no_error(driver)
+
+
+def assert_no_error(driver) -> None:
+    from selenium.webdriver.common.by import By
+
+    errors = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "[data-testid=stException]")]
+    assert not errors, errors
+
+
+def screenshot(driver, path: Path, full_page: bool = True) -> Path:
+    """A screenshot of the whole page (or just the first screen)."""
+    from selenium.webdriver.common.by import By
+
+    if full_page:
+        height = driver.execute_script(
+            "const m = document.querySelector('[data-testid=stMain]'); return m ? m.scrollHeight : 1000;")
+        driver.set_window_size(1400, min(max(int(height) + 80, 1000), 6000))
+        time.sleep(0.5)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    driver.find_element(By.TAG_NAME, "body")
+    driver.save_screenshot(str(path))
+    driver.set_window_size(1400, 1000)
+    return path
+
+
+def evidence_count(driver, key: str) -> tuple[int, int]:
+    """(sentences, articles) as the drill-down with this key states them, checked against the list shown."""
+    from selenium.webdriver.common.by import By
+
+    text = driver.find_element(By.CSS_SELECTOR, f".st-key-evidence-count-{key}").text
+    match = re.search(r"(\d+) sentences? from (\d+) articles?", text)
+    assert match, text
+    items = driver.find_elements(By.CSS_SELECTOR, f"[class*='st-key-evidence-item-{key}-']")
+    assert len(items) == min(int(match.group(1)), 200)
+    assert all(item.text.strip() for item in items)
+    return int(match.group(1)), int(match.group(2))
+
+
+def usd(value) -> str:
+    return "$" + format(round(value or 0), ",")
+
+
+# ------------------------------------------------------------------------ tests
+
+def test_pages_show_the_numbers_sql_gives(served, browser, tmp_path_factory):
+    base, warehouse, _ = served
+    shots = tmp_path_factory.mktemp("screenshots")
+
+    open_page(browser, base + "/", "Calls between officials")
+    shown(browser, {
+        "Calls": format(one(warehouse, "select count(*) from marts.fct_call"), ","),
+        "Countries": str(one(warehouse, "select count(distinct country_iso3) from marts.bridge_call_participant")),
+        "People": str(one(warehouse, "select count(distinct actor_id) from marts.bridge_call_participant")),
+        "Reporting articles": str(one(warehouse, "select count(distinct article_id) from marts.fct_call_mention")),
+    }, "calls page")
+    # drill-down, default "all calls": every supporting sentence of every call
+    assert evidence_count(browser, "calls") == tuple(sql(
+        warehouse, "select count(*), count(distinct article_id) from marts.fct_call_mention")[0])
+    time.sleep(1)  # let the charts finish drawing
+    screenshot(browser, shots / "calls.png")
+    screenshot(browser, shots / "dashboard.png", full_page=False)
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1" or not README_SCREENSHOT.exists():
+        README_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shots / "dashboard.png", README_SCREENSHOT)
+
+    open_page(browser, base + "/network", "Who talks to whom")
+    shown(browser, {
+        "People": str(one(warehouse, "select count(distinct participant_key) from marts.rpt_call_participants")),
+        "Pairs in contact": str(one(warehouse, "select count(*) from marts.rpt_actor_network")),
+    }, "network page")
+    screenshot(browser, shots / "network.png")
+
+    open_page(browser, base + "/aid", "Aid flows")
+    shown(browser, {
+        "Aid reported (USD)": usd(one(warehouse, "select sum(amount_usd) from marts.fct_aid")),
+        "Amounts reported": str(one(warehouse, "select count(*) from marts.fct_aid")),
+        "Donors": str(one(warehouse, "select count(distinct donor_iso3) from marts.fct_aid")),
+        "Recipients": str(one(warehouse, "select count(distinct recipient_iso3) from marts.fct_aid")),
+    }, "aid page")
+    assert evidence_count(browser, "aid")[0] == one(warehouse, "select count(*) from marts.fct_aid")
+    screenshot(browser, shots / "aid.png")
+
+    open_page(browser, base + "/evidence", "Evidence")
+    shown(browser, {
+        "Sentences": str(one(warehouse, "select count(*) from marts.rpt_fact_evidence")),
+        "Articles": str(one(warehouse, "select count(distinct article_id) from marts.rpt_fact_evidence")),
+    }, "evidence page")
+    screenshot(browser, shots / "evidence.png")
+
+    assert all((shots / f"{p}.png").stat().st_size > 10_000 for p in ("calls", "dashboard", "network", "aid", "evidence"))
+    assert README_SCREENSHOT.stat().st_size > 10_000
+
+
+def test_a_country_filter_changes_every_page_consistently(served, browser, tmp_path_factory):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    base, warehouse, _ = served
+    # a country with both calls and aid, so both pages change
+    iso3, name = sql(warehouse, """
+        select c.country_iso3, c.name_en from marts.dim_country c
+        where c.country_iso3 in (select country_iso3 from marts.bridge_call_participant)
+          and c.country_iso3 in (select donor_iso3 from marts.fct_aid union select recipient_iso3 from marts.fct_aid)
+        order by c.name_en limit 1""")[0]
+
+    open_page(browser, base + "/", "Calls between officials")
+    box = next(e for e in browser.find_elements(By.CSS_SELECTOR, "[data-testid=stSidebar] [data-testid=stMultiSelect]")
+               if e.text.startswith("Country"))
+    field = box.find_element(By.TAG_NAME, "input")
+    field.click()
+    field.send_keys(name)
+    field.send_keys(Keys.ENTER)
+    field.send_keys(Keys.ESCAPE)
+    # bound to the URL as its label, e.g. ?country=United+Kingdom+(GBR)
+    wait_for(browser, lambda d: f"({iso3})" in urllib.parse.unquote_plus(d.current_url), what="the filter in the URL")
+
+    calls = one(warehouse, "select count(distinct call_id) from marts.bridge_call_participant where country_iso3 = ?", [iso3])
+    sentences, articles = sql(warehouse, """
+        select count(*), count(distinct article_id) from marts.fct_call_mention
+        where call_id in (select call_id from marts.bridge_call_participant where country_iso3 = ?)""", [iso3])[0]
+    shown(browser, {"Calls": str(calls)}, f"calls page filtered on {iso3}")
+    wait_for(browser, lambda d: evidence_count(d, "calls") == (sentences, articles), what="filtered drill-down")
+    screenshot(browser, tmp_path_factory.mktemp("screenshots-filtered") / "calls-filtered.png")
+
+    # the filter lives in the URL, so it follows to the other pages
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=stSidebarNav] a[href$='/aid']").click()
+    wait_for(browser, lambda d: idle(d) and any(h.text == "Aid flows" for h in d.find_elements(By.CSS_SELECTOR, "h1")),
+             what="aid page")
+    total, n = sql(warehouse, "select sum(amount_usd), count(*) from marts.fct_aid where ? in (donor_iso3, recipient_iso3)",
+                   [iso3])[0]
+    shown(browser, {"Aid reported (USD)": usd(total), "Amounts reported": str(n)}, f"aid page filtered on {iso3}")
+    assert_no_error(browser)
+
+
+def test_it_keeps_working_when_a_run_publishes_a_new_warehouse(served, browser):
+    base, warehouse, work = served
+    open_page(browser, base + "/", "Calls between officials")
+    before = one(warehouse, "select count(*) from marts.fct_call")
+    shown(browser, {"Calls": str(before)}, "calls before publishing")
+
+    # a "run" builds a new file beside the published one, then renames it over it
+    building = work / "warehouse.duckdb.building"
+    shutil.copy2(warehouse, building)
+    con = duckdb.connect(str(building))
+    try:
+        con.execute("delete from marts.fct_call where call_id = (select min(call_id) from marts.fct_call)")
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    os.replace(building, warehouse)
+
+    open_page(browser, base + "/", "Calls between officials")
+    shown(browser, {"Calls": str(before - 1)}, "calls after publishing")
