@@ -32,7 +32,8 @@ from extract.resolve import COUNTERPART, ArticleMemory, Gazetteer, Person, find_
 
 STRONG_TRIGGER = re.compile(
     r"điện đàm|điện thoại|cuộc gọi|gọi điện|hội đàm trực tuyến|trao đổi trực tuyến|hội nghị trực tuyến|"
-    r"hội đàm qua video|gọi video|thượng đỉnh trực tuyến|gặp trực tuyến|gặp gỡ trực tuyến",
+    r"hội đàm qua video|gọi video|thượng đỉnh trực tuyến|gặp trực tuyến|gặp gỡ trực tuyến|"
+    r"(?:qua|bằng) cầu truyền hình|hội nghị truyền hình",
     re.I,
 )
 WEAK_TRIGGER = re.compile(r"\btrao đổi với|cuộc trao đổi|các cuộc trao đổi|cuộc trò chuyện|nói chuyện", re.I)
@@ -74,7 +75,11 @@ ANAPHOR_PARTIES = re.compile(
     re.I,
 )
 # "Điện Kremlin bác bỏ thông tin này ... không có cuộc điện đàm nào": the call just reported did not happen.
-DENIAL = re.compile(r"bác bỏ|phủ nhận|hư cấu|không có cuộc (?:điện đàm|gọi|trao đổi)", re.I)
+DENIAL = re.compile(
+    r"bác bỏ|phủ nhận|hư cấu|không có cuộc (?:điện đàm|gọi|trao đổi)|không đúng sự thật|sai sự thật|tin (?:giả|bịa đặt)|"
+    r"chưa hề (?:điện đàm|nói chuyện)|không hề (?:điện đàm|nói chuyện)",
+    re.I,
+)
 ANAPHOR_CALL = re.compile(
     r"cuộc (?:điện đàm|gọi|trao đổi|trò chuyện)(?: điện thoại)? (?:này|nói trên|trên)|cuộc (?:gọi|điện đàm) video", re.I
 )
@@ -178,7 +183,7 @@ def _salient_pair(memory: ArticleMemory) -> list[Person]:
 
 def _denied(call: ArticleCall, denials: list[int]) -> bool:
     """Every sentence reporting the call comes just before a denial of it."""
-    return any(all(d - 2 <= i < d for i in call.evidence_sentences) for d in denials)
+    return any(all(d - 2 <= i <= d for i in call.evidence_sentences) for d in denials)
 
 
 def _trigger(sentence: str, about_calls: bool) -> re.Match[str] | None:
@@ -215,7 +220,9 @@ def _mentions_in_sentence(
         # ("điện đàm ngay sau lễ nhậm chức của ông Trump" does not make Trump a party).
         link = _PARTY_LINK.search(sentence, trigger.start(), min(clause_end, trigger.end() + 80))
         link_start = link.start() if link else clause_end
-        in_clause = [p for p in in_clause if p.end <= trigger.start() or p.start >= link_start]
+        before = [p for p in in_clause if p.end <= trigger.start()]
+        after = _coordinated(sentence, [p for p in in_clause if p.start >= link_start])
+        in_clause = before + after
     parties = _parties(sentence, in_clause, speakers, memory, trigger)
     mode = "video" if VIDEO.search(sentence) else "phone"
     structured = _is_structured(sentence, parties, trigger)
@@ -237,6 +244,24 @@ def _mentions_in_sentence(
         Mention(index, sentence, pair, pair_date or date, mode, initiator, structured, subject)
         for pair, pair_date in _split_counterparts(sentence, parties, trigger, clause_end)
     ]
+
+
+# Between two coordinated parties only list glue may stand ("A, B và C", "A vào tối 6/6 và B hôm 9/6").
+_LIST_GLUE = re.compile(
+    r"^(?:[\s,;()]|và|cùng|với|giữa|hoặc|vào|hôm|ngày|tối|sáng|chiều|trưa|đêm|lúc|\d{1,2}[/-]\d{1,2}(?:[/-]\d{4})?|"
+    r"ông|bà|ngài|đại tướng|thượng tướng|tướng|khởi xướng|đề nghị|đề xuất)*$",
+    re.I,
+)
+
+
+def _coordinated(sentence: str, parties: list[Person]) -> list[Person]:
+    """The parties of one "với ..." list; a party after other words belongs to another clause."""
+    kept: list[Person] = []
+    for person in parties:
+        if kept and not _LIST_GLUE.match(sentence[kept[-1].end:person.start]):
+            break
+        kept.append(person)
+    return kept
 
 
 def _parties(sentence: str, in_clause: list[Person], speakers: list[Person], memory: ArticleMemory,

@@ -45,13 +45,15 @@ _WEEKDAYS = {
     "chủ nhật": 6,
 }
 _RELATIVE = re.compile(
-    r"\b(?P<word>cuối tuần (?:trước|qua|vừa qua)|hôm qua|tối qua|đêm qua|sáng qua|hôm nay|sáng nay|chiều nay|tối nay|"
+    r"\b(?P<word>(?:(?:đầu|giữa|cuối) )?tháng (?:trước|này|qua)|(?:đầu|giữa|cuối) tháng(?! \d)|tuần (?:trước|qua)|"
+    r"cuối tuần (?:trước|qua|vừa qua)|hôm qua|tối qua|đêm qua|sáng qua|hôm nay|sáng nay|chiều nay|tối nay|"
     r"(?:tối|sáng|chiều|trưa|đêm|ngày|hôm|vào)\s+(?:thứ (?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ nhật)(?: tuần trước| vừa qua)?)\b",
     re.I,
 )
 
 
 WEEKEND = 7  # a pseudo weekday: "cuối tuần trước" resolves to the last Saturday strictly before the reference
+LAST_WEEK = 8  # a pseudo weekday: "tuần trước" is the week before the reference's, kept to its month
 
 
 @dataclass(frozen=True)
@@ -67,9 +69,14 @@ class DateMention:
     relative_days: int | None = None  # for relative expressions: offset from the reference date
     weekday: int | None = None        # for 'thứ bảy' etc.: the most recent such day
     relative_years: int | None = None  # 'tháng 4 năm ngoái': the year is the reference's minus one
+    relative_months: int | None = None  # 'tháng trước', 'đầu tháng': a month counted from the reference's
 
     @property
     def precision(self) -> str:
+        if self.relative_months is not None or self.weekday == WEEKEND:
+            return MONTH
+        if self.weekday == LAST_WEEK:
+            return MONTH
         if self.day is not None or self.relative_days is not None or self.weekday is not None:
             return DAY
         if self.month is not None:
@@ -82,7 +89,8 @@ class DateMention:
 
     @property
     def is_relative(self) -> bool:
-        return self.relative_days is not None or self.weekday is not None or self.relative_years is not None
+        return (self.relative_days is not None or self.weekday is not None or self.relative_years is not None
+                or self.relative_months is not None)
 
 
 def _valid(day: int | None, month: int | None, year: int | None) -> bool:
@@ -126,6 +134,17 @@ def find_dates(text: str) -> list[DateMention]:
         word = m.group("word").lower().strip()
         offset: int | None = None
         weekday: int | None = None
+        if "tháng" in word:
+            months = -1 if word.endswith(("trước", "qua")) else 0
+            taken.append((m.start(), m.end()))
+            found.append(DateMention(m.start(), m.end(), m.group(0), None, None, None, relative_months=months))
+            continue
+        if word.startswith("tuần"):
+            # "tuần trước": some day of last week; only its month is certain.
+            taken.append((m.start(), m.end()))
+            found.append(DateMention(m.start(), m.end(), m.group(0), None, None, None, relative_months=None,
+                                     weekday=LAST_WEEK))
+            continue
         if word.startswith("cuối tuần"):
             weekday = WEEKEND  # the Saturday of the weekend just past
         elif word.endswith("qua") and not word.endswith("vừa qua"):
@@ -172,6 +191,13 @@ def resolve_with_reference(mention: DateMention, reference: date, basis: str) ->
     """Give `mention` a full date using `reference` (publication or article date)."""
     if mention.relative_days is not None:
         return ResolvedDate(reference + timedelta(days=mention.relative_days), DAY, basis)
+    if mention.relative_months is not None:
+        month_index = reference.year * 12 + reference.month - 1 + mention.relative_months
+        return ResolvedDate(date(month_index // 12, month_index % 12 + 1, 1), MONTH, basis)
+    if mention.weekday == LAST_WEEK:
+        # The Wednesday of last week stands for the week; a week can straddle two months, so keep the month.
+        middle = reference - timedelta(days=reference.weekday() + 5)
+        return ResolvedDate(middle.replace(day=1), MONTH, basis)
     if mention.weekday == WEEKEND:
         # A weekend is two days: keep only the month rather than invent a day.
         back = (reference.weekday() - 5) % 7 or 7
@@ -230,6 +256,10 @@ _ISO_LINE = re.compile(r"^\s*date\s+(?P<y>\d{4})-(?P<m>\d{2})(?:-(?P<d>\d{2}))?\
 _DATETIME = re.compile(
     r"(?P<d>\d{1,2})[/-](?P<m>\d{1,2})[/-](?P<y>(?:19|20)\d{2})[,\s]+(?:-\s*)?(?P<hh>\d{1,2})[:h](?P<mm>\d{2})"
 )
+# "15:32 | 09/06/2024": the time first.
+_TIME_THEN_DATE = re.compile(
+    r"(?P<hh>\d{1,2})[:h](?P<mm>\d{2})\s*(?:[|,–-]\s*)?(?:\w+\s*,\s*)?(?P<d>\d{1,2})[/-](?P<m>\d{1,2})[/-](?P<y>(?:19|20)\d{2})"
+)
 # A date line without a time: "Cập nhật: 02/07/2025", "Thứ Năm, 07/03/2024", "07/03/2024".
 _DATE_ONLY_LINE = re.compile(
     r"^(?:(?:cập nhật|ngày đăng|đăng ngày|đăng lúc|xuất bản|ngày)\s*:?\s*)?"
@@ -268,7 +298,7 @@ def parse_dateline(line: str) -> PublishedDate | None:
     stripped = line.strip()
     if len(stripped) > 60:
         return None
-    m = _DATETIME.search(stripped)
+    m = _DATETIME.search(stripped) or _TIME_THEN_DATE.search(stripped)
     if m:
         d = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
         if d:

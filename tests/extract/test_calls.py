@@ -134,3 +134,42 @@ def test_one_call_in_many_sentences_is_one_call(calls_in):
     )
     assert len(calls) == 1
     assert len(calls[0].evidence_sentences) == 2
+
+
+def test_video_over_a_television_link(calls_in):
+    calls = calls_in("Ngày 3/5/2023, Thủ tướng Phạm Minh Chính hội đàm qua cầu truyền hình với Thủ tướng Nhật Bản Fumio Kishida.")
+    assert summary(calls)[0][3] == "video"
+
+
+def test_a_call_denied_in_the_same_sentence_is_not_a_call(calls_in):
+    text = ("Báo Mỹ ngày 10/11/2024 đưa tin ông Donald Trump đã điện đàm với Tổng thống Nga Vladimir Putin, "
+            "nhưng Điện Kremlin đã bác bỏ thông tin này.")
+    assert calls_in(text) == []
+
+
+def test_a_party_list_ends_where_a_new_clause_starts(calls_in):
+    calls = calls_in("Ngày 2/12/2022, Thủ tướng Đức Olaf Scholz điện đàm với Tổng thống Nga Vladimir Putin, "
+                     "kêu gọi Nga rút quân khỏi Ukraine.")
+    assert [s[0] for s in summary(calls)] == [["DEU", "RUS"]]
+
+
+def test_one_date_per_counterpart(calls_in):
+    calls = calls_in("Ông Tô Lâm lần lượt điện đàm với Tổng thống Nga Vladimir Putin hôm 8/8/2024 "
+                     "và Chủ tịch Trung Quốc Tập Cận Bình ngày 16/8/2024.")
+    assert sorted((s[0], s[1]) for s in summary(calls)) == [(["CHN", "VNM"], "2024-08-16"), (["RUS", "VNM"], "2024-08-08")]
+
+
+def test_last_week_keeps_only_the_month(calls_in):
+    calls = calls_in("Tuần trước, Tổng thống Pháp Emmanuel Macron đã điện đàm với Tổng thống Nga Vladimir Putin.",
+                     published=date(2025, 7, 9))
+    assert summary(calls)[0][1:3] == ("2025-07-01", "month")
+
+
+def test_an_eu_office_without_a_name_resolves_to_its_holder(calls_in):
+    calls = calls_in("Ngày 5/3/2024, Chủ tịch Ủy ban châu Âu điện đàm với Tổng thống Ukraine Volodymyr Zelensky.")
+    assert "ursula-von-der-leyen" in {p.actor_id for p in calls[0].parties}
+
+
+def test_nhat_alone_is_japan(calls_in):
+    calls = calls_in("Ngày 20/5/2023, Thủ tướng Nhật điện đàm với Tổng thống Hàn Quốc Yoon Suk Yeol.")
+    assert summary(calls)[0][0] == ["JPN", "KOR"]

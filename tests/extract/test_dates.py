@@ -91,3 +91,13 @@ def test_a_long_sentence_with_a_date_is_not_a_dateline():
 def test_publication_date_from_a_url_timestamp():
     assert parse_url_date("https://example.vn/the-gioi/bai-viet-20230405063015123.htm").value == date(2023, 4, 5)
     assert parse_url_date("https://example.vn/the-gioi/bai-viet.htm") is None
+
+
+def test_time_first_bylines_and_relative_months():
+    assert parse_dateline("15:32 | 09/06/2024").value == date(2024, 6, 9)
+    reference = date(2024, 3, 13)
+    last_month = find_dates("tháng trước, hai bên đã điện đàm")[0]
+    early_this_month = find_dates("hồi đầu tháng, hai bên đã điện đàm")[0]
+    assert resolve_with_reference(last_month, reference, "x").value == date(2024, 2, 1)
+    assert resolve_with_reference(early_this_month, reference, "x").value == date(2024, 3, 1)
+    assert resolve_with_reference(find_dates("tháng 4 năm ngoái")[0], reference, "x").value == date(2023, 4, 1)
