@@ -165,7 +165,21 @@ def extract_calls(
     _resolve_dates(calls, published, article_years, ref, not_before)
     for call in calls:
         _resolve_roles(call, ref)
+        call.parties = _one_row_per_actor(call.parties)
     return [c for c in calls if c.resolved is not None and len(c.countries) >= 2]
+
+
+def _one_row_per_actor(parties: list[Person]) -> list[Person]:
+    """The same person reached twice (by name and by office) is one party."""
+    seen: set[str] = set()
+    kept = []
+    for party in parties:
+        if party.actor_id and party.actor_id in seen:
+            continue
+        if party.actor_id:
+            seen.add(party.actor_id)
+        kept.append(party)
+    return kept
 
 
 def _salient_pair(memory: ArticleMemory) -> list[Person]:
@@ -566,6 +580,11 @@ def _resolve_roles(call: ArticleCall, ref: Reference) -> None:
     for party in call.parties:
         if party.role == COUNTERPART:
             party.role = None  # a counterpart whose role the sentence never gave
+        if party.actor_id and party.is_reference and party.kind == "person" and not party.role:
+            # A bare name: the country is that of the office the person held on the call date.
+            held_now = [p for p in ref.periods(party.actor_id) if p.held_on(day)]
+            if held_now and party.country_iso3 not in {p.country_iso3 for p in held_now}:
+                party.country_iso3 = held_now[0].country_iso3
         if party.actor_id and party.is_reference and party.role in (None, "official", "minister"):
             # A bare "Bộ trưởng" says less than the reference: use the office held that day.
             held = [p for p in ref.periods(party.actor_id) if p.held_on(day) and p.role != "official"]

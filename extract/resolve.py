@@ -287,6 +287,9 @@ def _choose_actor(candidates: list[str], countries: list[tuple[Span, str]], impl
         scored.append((score, actor_id, country))
     scored.sort(key=lambda t: (-t[0], t[1]))
     _, actor_id, country = scored[0]
+    if not wanted:
+        # No title or country in the text: the country of the person's latest office.
+        country = max(ref.periods_by_actor[actor_id], key=lambda p: p.valid_from).country_iso3
     return actor_id, country
 
 
