@@ -22,7 +22,7 @@ export NO_COLOR := 1
 
 DAG_ID := news_warehouse_daily
 
-.PHONY: install run test eval lint clean
+.PHONY: install run test eval bench lint clean
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +47,8 @@ run: $(AIRFLOW_HOME)/airflow.db
 # Scores extraction against gold facts: the seeds and the dev set beside the repo.
 SHARED ?= $(CURDIR)/../shared
 EVAL_SETS ?= seeds:$(SHARED)/seeds:$(SHARED)/gold/seeds_gold.json dev:$(SHARED)/dev/articles:$(SHARED)/dev/gold.json \
-	holdout:$(CURDIR)/tests/fixtures/holdout/articles:$(CURDIR)/tests/fixtures/holdout/gold.json
+	holdout:$(CURDIR)/tests/fixtures/holdout/articles:$(CURDIR)/tests/fixtures/holdout/gold.json \
+	holdout2:$(CURDIR)/tests/fixtures/holdout2/articles:$(CURDIR)/tests/fixtures/holdout2/gold.json
 
 eval: $(AIRFLOW_HOME)/airflow.db
 	@mkdir -p var/eval
@@ -63,6 +64,10 @@ eval: $(AIRFLOW_HOME)/airflow.db
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
+
+# Extraction throughput and peak memory (a benchmark prints figures; no test times anything).
+bench: $(BIN)/.installed
+	$(BIN)/python scripts/benchmark_extraction.py
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check extract expectations dags tests
