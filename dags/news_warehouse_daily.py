@@ -15,7 +15,13 @@ interval from the feeds in `NEWS_SOURCES` (when set); inputs already loaded
 unchanged are skipped, so re-running a day or backfilling a range is safe.
 
 Tasks: `prepare_build` → `fetch_news` → `extract_articles` → `load_raw` →
-`validate_raw` → `dbt_build` → `validate_marts` → `publish`.
+`validate_raw` → `dbt` → `validate_marts` → `publish`.
+
+`dbt` is an astronomer-cosmos task group in watcher mode: `dbt.dbt_producer_watcher`
+runs `dbt build` once (seeds, models, tests) on the build file, and one task per model
+(`dbt.<model>.run`, `dbt.<model>.test`) reports that model's result, so a failing model
+or test is red under its own name. It is rendered from `dbt_project/target/manifest.json`
+(`make manifest`).
 """
 
 from __future__ import annotations
@@ -87,16 +93,7 @@ def news_warehouse_daily():
         return _validate("raw")
 
     @task
-    def dbt_build(raw_validation: dict) -> str:
-        from extract.run import run_dbt
-        from extract.settings import load_settings
-
-        settings = load_settings()
-        run_dbt(settings, settings.work_dir / "dbt")
-        return "built"
-
-    @task
-    def validate_marts(built: str) -> dict:
+    def validate_marts() -> dict:
         return _validate("marts")
 
     @task
@@ -144,8 +141,10 @@ def news_warehouse_daily():
     extracted = extract_articles(fetched)
     counts = load_raw(extracted)
     raw_ok = validate_raw(counts)
-    built = dbt_build(raw_ok)
-    marts_ok = validate_marts(built)
+    from extract.dbt_cosmos import dbt_task_group
+
+    marts_ok = validate_marts()
+    raw_ok >> dbt_task_group("dbt") >> marts_ok
     publish(counts, raw_ok, marts_ok)
 
 
