@@ -122,42 +122,6 @@ def load_extracted(settings: Settings, extracted: Path, run_id: str) -> dict[str
     return counts
 
 
-def run_dbt(settings: Settings, target_dir: Path) -> None:
-    """`dbt seed` + `dbt build` on the build file, in-process through dbt's Python runner."""
-    from dbt.cli.main import dbtRunner
-
-    os.environ["DBT_DUCKDB_PATH"] = str(settings.build_path)
-    common = [
-        "--project-dir", str(settings.dbt_project_dir), "--profiles-dir", str(settings.dbt_project_dir),
-        "--target-path", str(target_dir / "target"), "--log-path", str(target_dir / "logs"),
-    ]
-    runner = dbtRunner()
-    try:
-        for command in (["seed"], ["build", "--exclude", "resource_type:seed"]):
-            result = runner.invoke(command + common)
-            if not result.success:
-                failed = _failed_nodes(result)
-                raise RuntimeError(f"dbt {command[0]} failed: {failed or result.exception}")
-    finally:
-        _close_dbt_connection()
-
-
-def _failed_nodes(result: Any) -> list[str]:
-    outcome = getattr(result, "result", None)
-    nodes = getattr(outcome, "results", None) or []
-    return [f"{r.node.name}: {r.message}" for r in nodes if str(r.status) in ("error", "fail")]
-
-
-def _close_dbt_connection() -> None:
-    # dbt-duckdb keeps its DuckDB handle open in-process; the next step needs the file.
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-
-    env = DuckDBConnectionManager._ENV
-    if env is not None:
-        env.close()
-    DuckDBConnectionManager.close_all_connections()
-
-
 def validate(settings: Settings, stage: str, run_id: str) -> dict[str, Any]:
     from expectations.validate import validate_stage
 
