@@ -3,41 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from extract.settings import PROJECT_ROOT
+from tests.airflow_runner import DAG_ID, airflow_env, run_airflow
 
 SHARED = PROJECT_ROOT.parent / "shared"
-DAG_ID = "news_warehouse_daily"
-
-
-def airflow_env(tmp: Path, inbox: Path, warehouse: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update({
-        "PYTHONPATH": str(PROJECT_ROOT),
-        "AIRFLOW_HOME": str(tmp / "airflow"),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__CORE__PARALLELISM": "2",
-        "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
-        "DO_NOT_TRACK": "1", "SCARF_NO_ANALYTICS": "true", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "NEWS_INBOX": str(inbox), "WAREHOUSE_PATH": str(warehouse),
-        "PIPELINE_WORK_DIR": str(tmp / "work"),
-    })
-    return env
-
-
-def run_airflow(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    airflow = Path(sys.executable).with_name("airflow")
-    result = subprocess.run([str(airflow), *args], env=env, capture_output=True, text=True, timeout=900)
-    if check and result.returncode != 0:
-        raise AssertionError(f"airflow {' '.join(args)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
-    return result
 
 
 class DagRunner:
