@@ -94,9 +94,11 @@ AIRFLOW_PORT ?= 8080
 airflow: $(AIRFLOW_HOME)/airflow.db $(MANIFEST)
 	AIRFLOW__CORE__PARALLELISM=4 $(BIN)/python scripts/airflow_stack.py serve --home $(AIRFLOW_HOME) --port $(AIRFLOW_PORT)
 
-# One @daily run under the real scheduler in a scratch AIRFLOW_HOME, then everything stops.
+# One daily run under the real scheduler in a scratch AIRFLOW_HOME, then everything stops.
+# SMOKE_ARGS="--mode backfill --date 2026-11-10": a backfill run beside the daily one (they take turns).
+SMOKE_ARGS ?=
 scheduler-smoke: $(BIN)/.installed $(MANIFEST)
-	AIRFLOW__CORE__PARALLELISM=4 $(BIN)/python scripts/scheduler_smoke.py
+	AIRFLOW__CORE__PARALLELISM=4 $(BIN)/python scripts/scheduler_smoke.py $(SMOKE_ARGS)
 
 # ---------------------------------------------------------------------------
 # For analysts and dashboards: dbt docs, source freshness, the dashboard, and

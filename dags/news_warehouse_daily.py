@@ -14,8 +14,19 @@ Each run reads the inbox folder and the pages fetched for its own data
 interval from the feeds in `NEWS_SOURCES` (when set); inputs already loaded
 unchanged are skipped, so re-running a day or backfilling a range is safe.
 
-Tasks: `prepare_build` → `fetch_news` → `extract_articles` → `load_raw` →
-`validate_raw` → `dbt` → `validate_marts` → `publish`.
+The run for logical date D processes day D (UTC): the scheduled run for D
+starts at D+1 00:00, once the day is over, and its data interval is that day.
+Pages a run fetches are stamped with the start of its day, so a backfill or a
+re-run of D reads the same pages from the page store. A manual run processes
+the day its logical date falls on.
+
+One run at a time builds the warehouse: `claim_warehouse` waits (rescheduling
+itself) until the build lock beside the warehouse is free, so a backfill and
+the daily run, or a `make run` beside the scheduler, queue up instead of
+writing the same build file. `publish` releases the lock, and so does a failed run.
+
+Tasks: `claim_warehouse` → `prepare_build` → `fetch_news` → `extract_articles` →
+`load_raw` → `validate_raw` → `dbt` → `validate_marts` → `publish`.
 
 `dbt` is an astronomer-cosmos task group in watcher mode: `dbt.dbt_producer_watcher`
 runs `dbt build` once (seeds, models, tests) on the build file, and one task per model
@@ -28,7 +39,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from airflow.sdk import Param, dag, get_current_context, task
+from airflow.sdk import Param, PokeReturnValue, dag, get_current_context, task
+from airflow.timetables.interval import CronDataIntervalTimetable
 
 DEFAULT_ARGS = {
     "owner": "news-warehouse",
@@ -37,12 +49,24 @@ DEFAULT_ARGS = {
 }
 
 
+def release_build_lock(context) -> None:
+    """A failed run frees the warehouse for the next one (a run killed outright is freed by its lease)."""
+    from extract.run import release_build
+    from extract.settings import load_settings
+
+    release_build(load_settings(), context["dag_run"].run_id)
+
+
 @dag(
     dag_id="news_warehouse_daily",
-    schedule="@daily",
+    # Airflow 2's @daily: a run's logical date is the day it reads, and it runs once that day is over,
+    # so `backfill create --from-date D` reads day D. Airflow 3's "@daily" gives an empty interval.
+    schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
     start_date=datetime(2026, 1, 1),
     catchup=False,
-    max_active_runs=1,  # DuckDB has one writer: runs must not overlap
+    max_active_runs=1,  # DuckDB has one writer: runs must not overlap (backfills too: see claim_warehouse)
+    dagrun_timeout=timedelta(hours=6),
+    on_failure_callback=release_build_lock,
     default_args=DEFAULT_ARGS,
     doc_md=__doc__,
     tags=["news", "warehouse"],
@@ -52,12 +76,21 @@ DEFAULT_ARGS = {
     },
 )
 def news_warehouse_daily():
+    @task.sensor(poke_interval=15, timeout=timedelta(hours=6).total_seconds(), mode="reschedule")
+    def claim_warehouse() -> PokeReturnValue:
+        from extract.run import claim_build
+        from extract.settings import load_settings
+
+        context = get_current_context()
+        holder = claim_build(load_settings(), context["run_id"], _run_finished(context))
+        return PokeReturnValue(is_done=holder.run_id == context["run_id"], xcom_value=holder.run_id)
+
     @task
-    def prepare_build() -> str:
+    def prepare_build(lock_holder: str) -> str:
         from extract.run import prepare_build as prepare
         from extract.settings import load_settings
 
-        return str(prepare(load_settings()))
+        return str(prepare(load_settings(), lock_holder))
 
     @task
     def fetch_news(build_path: str) -> dict:
@@ -65,6 +98,7 @@ def news_warehouse_daily():
         from extract.settings import load_settings
 
         context = get_current_context()
+        _hold(context)
         if str(context["dag_run"].run_type).endswith("backfill"):
             return {"skipped": "backfill: past days are re-processed from the page store"}
         start, _ = _window(context)
@@ -76,6 +110,7 @@ def news_warehouse_daily():
         from extract.settings import load_settings
 
         context = get_current_context()
+        _hold(context)
         start, end = _window(context)
         return str(extract_inputs(load_settings(), context["run_id"], start, end, bool(context["params"]["reprocess"])))
 
@@ -86,7 +121,9 @@ def news_warehouse_daily():
         from extract.run import load_extracted
         from extract.settings import load_settings
 
-        return load_extracted(load_settings(), Path(extracted), get_current_context()["run_id"])
+        context = get_current_context()
+        _hold(context)
+        return load_extracted(load_settings(), Path(extracted), context["run_id"])
 
     @task
     def validate_raw(counts: dict) -> dict:
@@ -119,10 +156,24 @@ def news_warehouse_daily():
         return summary(settings.warehouse_path)
 
     def _window(context) -> tuple[datetime, datetime]:
-        """The run's data interval as naive UTC; a manual run's empty interval counts as one day."""
-        start = context["data_interval_start"].replace(tzinfo=None)
-        end = context["data_interval_end"].replace(tzinfo=None)
-        return start, end if end > start else start + timedelta(days=1)
+        from extract.run import day_window
+
+        return day_window(context.get("logical_date") or context["dag_run"].run_after)
+
+    def _hold(context) -> None:
+        from extract.run import hold_build
+        from extract.settings import load_settings
+
+        hold_build(load_settings(), context["run_id"])
+
+    def _run_finished(context):
+        """Whether Airflow has seen a run of this DAG end (a run of another Airflow home: no)."""
+
+        def finished(run_id: str) -> bool:
+            ended = context["ti"].get_dr_count(dag_id=context["dag"].dag_id, run_ids=[run_id], states=["success", "failed"])
+            return ended > 0
+
+        return finished
 
     def _validate(stage: str) -> dict:
         from airflow.sdk.exceptions import AirflowFailException
@@ -130,13 +181,15 @@ def news_warehouse_daily():
         from extract.run import validate
         from extract.settings import load_settings
 
-        result = validate(load_settings(), stage, get_current_context()["run_id"])
+        context = get_current_context()
+        _hold(context)
+        result = validate(load_settings(), stage, context["run_id"])
         if result["status"] == "failed":
             # A data problem: retrying cannot fix it, and the build must not be published.
             raise AirflowFailException(f"critical expectations failed in stage {stage}: see {result['report']}")
         return result
 
-    build = prepare_build()
+    build = prepare_build(claim_warehouse())
     fetched = fetch_news(build)
     extracted = extract_articles(fetched)
     counts = load_raw(extracted)

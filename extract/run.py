@@ -13,21 +13,60 @@ import json
 import logging
 import os
 import shutil
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from extract import build_lock
 from extract.settings import Settings
 
 log = logging.getLogger(__name__)
+
+# How long a run may go without renewing its hold on the build: longer than any one step
+# (the dbt build is the longest, minutes), short enough that a killed run frees the warehouse soon.
+BUILD_LEASE = timedelta(hours=2)
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
-def prepare_build(settings: Settings) -> Path:
+def day_window(logical_date: datetime) -> tuple[datetime, datetime]:
+    """The UTC day a run reads, as naive UTC [start, end): the day its logical date falls on.
+
+    For scheduled and backfill runs this is their data interval (the timetable puts the logical
+    date at the interval's start); a manual run has no interval of its own worth reading.
+    """
+    moment = logical_date.astimezone(UTC) if logical_date.tzinfo else logical_date
+    start = moment.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+    return start, start + timedelta(days=1)
+
+
+def claim_build(settings: Settings, run_id: str,
+                run_finished: Callable[[str], bool] | None = None) -> build_lock.Holder:
+    """Try to become the one run building the warehouse; returns whoever holds it now."""
+    holder = build_lock.claim(settings.lock_path, run_id, utc_now(), BUILD_LEASE, run_finished)
+    if holder.run_id != run_id:
+        log.info("waiting: run %s has been building the warehouse since %s", holder.run_id, holder.acquired_at)
+    return holder
+
+
+def hold_build(settings: Settings, run_id: str) -> None:
+    """Renew this run's hold on the build, or stop it if another run has taken the build over."""
+    build_lock.renew(settings.lock_path, run_id, utc_now(), BUILD_LEASE)
+
+
+def release_build(settings: Settings, run_id: str) -> bool:
+    released = build_lock.release(settings.lock_path, run_id)
+    if released:
+        log.info("run %s released %s", run_id, settings.lock_path)
+    return released
+
+
+def prepare_build(settings: Settings, run_id: str) -> Path:
     """Start the build file from the published warehouse, so history carries over."""
+    hold_build(settings, run_id)
     build = settings.build_path
     build.unlink(missing_ok=True)
     Path(str(build) + ".wal").unlink(missing_ok=True)
@@ -130,9 +169,10 @@ def validate(settings: Settings, stage: str, run_id: str) -> dict[str, Any]:
 
 
 def publish(settings: Settings, run: dict[str, Any]) -> None:
-    """Record the run, then swap the build file in with one atomic rename."""
+    """Record the run, swap the build file in with one atomic rename, and free the build for the next run."""
     from extract.load import connect, record_run
 
+    hold_build(settings, run["run_id"])
     con = connect(settings.build_path)
     try:
         record_run(con, run)
@@ -141,6 +181,7 @@ def publish(settings: Settings, run: dict[str, Any]) -> None:
         con.close()
     os.replace(settings.build_path, settings.warehouse_path)
     log.info("published %s", settings.warehouse_path)
+    release_build(settings, run["run_id"])
 
 
 def summary(warehouse: Path) -> str:

@@ -25,6 +25,11 @@ class Settings:
         return self.warehouse_path.with_name(self.warehouse_path.name + ".building")
 
     @property
+    def lock_path(self) -> Path:
+        """Held by the one run building the warehouse (see extract/build_lock.py)."""
+        return self.warehouse_path.with_name(self.warehouse_path.name + ".lock")
+
+    @property
     def reports_dir(self) -> Path:
         return self.warehouse_path.parent / "reports"
 

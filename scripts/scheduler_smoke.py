@@ -6,10 +6,11 @@ scratch AIRFLOW_HOME on a free 127.0.0.1 port, waits for the dag-processor to se
 
   --mode scheduled  (default) unpauses the DAG: the scheduler creates the @daily run itself;
   --mode trigger    triggers a manual run, then unpauses;
-  --mode backfill   unpauses, lets the @daily run finish, then creates a one-day backfill
-                    (`airflow backfill create`) for --date and waits for that one,
+  --mode backfill   unpauses and, as soon as the scheduler has created its daily run, creates
+                    a one-day backfill (`airflow backfill create`) for --date: the two runs
+                    overlap, and the build lock must make one wait for the other,
 
-waits (at most --timeout seconds) until that run finishes, prints its duration and the
+waits (at most --timeout seconds) until the run(s) finish, prints their durations and the
 state of every task, and stops every process it started. The warehouse, the run's work
 folder and AIRFLOW_HOME all live in the scratch folder (kept with --keep).
 
@@ -92,6 +93,23 @@ def report(db: Path, run_id: str) -> str:
     return "\n".join(lines)
 
 
+def turns(db: Path, run_ids: list[str]) -> str:
+    """When each run held the build (claim_warehouse done -> publish done): the spans must not overlap."""
+    spans = []
+    for run_id in run_ids:
+        rows = dict(query(db, "select task_id, end_date from task_instance where dag_id=? and run_id=? "
+                              "and task_id in ('claim_warehouse', 'publish')", (DAG_ID, run_id)))
+        waits = query(db, "select count(*) from task_reschedule tr join task_instance ti on ti.id = tr.ti_id "
+                          "where ti.dag_id=? and ti.run_id=? and ti.task_id='claim_warehouse'", (DAG_ID, run_id))[0][0]
+        spans.append((ts(rows.get("claim_warehouse")), ts(rows.get("publish")), run_id, waits))
+    spans.sort(key=lambda span: span[0] or datetime.max)
+    lines = ["build lock turns:"]
+    lines += [f"  {run_id}: held {start} -> {end} (claim_warehouse rescheduled {waits}x)" for start, end, run_id, waits in spans]
+    overlap = any(a[1] is None or b[0] is None or b[0] < a[1] for a, b in zip(spans, spans[1:], strict=False))
+    lines.append("  OVERLAP: two runs built the warehouse at once" if overlap else "  no overlap")
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mode", choices=("scheduled", "trigger", "backfill"), default="scheduled")
@@ -129,22 +147,20 @@ def main() -> int:
         print(f"DAG serialized {time.monotonic() - t_up:.1f}s after the api-server answered", flush=True)
 
         known = {r[0] for r in query(db, "select run_id from dag_run where dag_id=?", (DAG_ID,))}
+        also_wait: list[str] = []
         if args.mode == "trigger":
             stack.cli("dags", "trigger", DAG_ID)
             stack.cli("dags", "unpause", DAG_ID)
             run_type = "manual"
         elif args.mode == "backfill":
-            # A backfill does not run while the DAG is paused, and once unpaused the DAG starts its
-            # own @daily run, which max_active_runs does NOT hold back behind a backfill run (Airflow 3
-            # applies a backfill's max_active_runs independently). Both would write the same build
-            # file, so let the scheduled run finish first, then backfill.
+            # Airflow 3 applies a backfill's max_active_runs apart from the DAG's, so nothing in
+            # Airflow holds this backfill back behind the daily run: the build lock has to.
             stack.cli("dags", "unpause", DAG_ID)
             first = wait_for("the scheduled run", lambda: query(
                 db, "select run_id from dag_run where dag_id=? and run_type='scheduled'", (DAG_ID,)), deadline, stack)[0][0]
-            wait_for("the scheduled run to finish", lambda: query(
-                db, "select 1 from dag_run where run_id=? and state in ('success', 'failed')", (first,)), deadline, stack, 2.0)
-            print(f"scheduled run {first} finished; creating the backfill for {args.date}", flush=True)
+            print(f"scheduled run {first} created; creating the backfill for {args.date} beside it", flush=True)
             known.add(first)
+            also_wait.append(first)
             stack.cli("backfill", "create", "--dag-id", DAG_ID, "--from-date", args.date, "--to-date", args.date,
                       "--max-active-runs", "1")
             run_type = "backfill"
@@ -160,12 +176,17 @@ def main() -> int:
 
         run_id = wait_for(f"a {run_type} run", new_run, deadline, stack)
         print(f"run {run_id} created; waiting (timeout {deadline - time.monotonic():.0f}s)", flush=True)
-        state = wait_for("the run to finish", lambda: next(
-            (s for (s,) in query(db, "select state from dag_run where dag_id=? and run_id=?", (DAG_ID, run_id))
-             if s in FINISHED), None), deadline, stack, every=2.0)
-        print(f"run finished {time.monotonic() - t_go:.1f}s after {args.mode} (wall clock)")
-        print(report(db, run_id))
-        ok = state == "success"
+        states = []
+        for waited in [run_id, *also_wait]:
+            states.append(wait_for(f"run {waited} to finish", lambda waited=waited: next(
+                (s for (s,) in query(db, "select state from dag_run where dag_id=? and run_id=?", (DAG_ID, waited))
+                 if s in FINISHED), None), deadline, stack, every=2.0))
+        print(f"run(s) finished {time.monotonic() - t_go:.1f}s after {args.mode} (wall clock)")
+        for waited in [run_id, *also_wait]:
+            print(report(db, waited))
+        lock_report = turns(db, [run_id, *also_wait]) if also_wait else ""
+        print(lock_report)
+        ok = all(state == "success" for state in states) and "OVERLAP" not in lock_report
     finally:
         t_stop = time.monotonic()
         stack.stop()

@@ -29,7 +29,7 @@ def test_daily_dag_shape(dagbag):
     dag = dagbag.dags["news_warehouse_daily"]
     assert dag.doc_md and "Tasks:" in dag.doc_md
     assert dag.max_active_runs == 1
-    before_dbt = ["prepare_build", "fetch_news", "extract_articles", "load_raw", "validate_raw"]
+    before_dbt = ["claim_warehouse", "prepare_build", "fetch_news", "extract_articles", "load_raw", "validate_raw"]
     after_dbt = ["validate_marts", "publish"]
     dbt_tasks = [t for t in dag.task_ids if t.startswith("dbt.")]
     assert set(dag.task_ids) == set(before_dbt + after_dbt + dbt_tasks)
@@ -49,6 +49,34 @@ def test_daily_dag_shape(dagbag):
             assert task.retries == 0, task.task_id  # the watcher producer refuses Airflow retries
         else:
             assert task.retries >= 1, task.task_id
+
+
+def test_runs_wait_for_the_build_lock_without_holding_a_worker(dagbag):
+    dag = dagbag.dags["news_warehouse_daily"]
+    claim = dag.get_task("claim_warehouse")
+    assert claim.upstream_task_ids == set()
+    assert claim.mode == "reschedule"
+    assert claim.timeout <= dag.dagrun_timeout.total_seconds()
+    assert dag.has_on_failure_callback  # a failed run releases the lock
+
+
+def test_the_scheduled_run_for_a_day_reads_that_day_once_it_is_over(dagbag):
+    from datetime import UTC, datetime, timedelta
+
+    from airflow.timetables.base import DataInterval, TimeRestriction
+
+    from extract.run import day_window
+
+    dag = dagbag.dags["news_warehouse_daily"]
+    previous = DataInterval(datetime(2026, 11, 20, tzinfo=UTC), datetime(2026, 11, 21, tzinfo=UTC))
+    scheduled = dag.timetable.next_dagrun_info(
+        last_automated_data_interval=previous, restriction=TimeRestriction(earliest=None, latest=None, catchup=False))
+    day = datetime(2026, 11, 21, tzinfo=UTC)
+    assert scheduled.logical_date == day
+    assert (scheduled.data_interval.start, scheduled.data_interval.end) == (day, day + timedelta(days=1))
+    assert scheduled.run_after == day + timedelta(days=1)
+    window = day_window(scheduled.logical_date)
+    assert window == (scheduled.data_interval.start.replace(tzinfo=None), scheduled.data_interval.end.replace(tzinfo=None))
 
 
 def test_every_dbt_model_has_its_own_task(dagbag):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,13 +24,24 @@ class DagRunner:
 
     def run(self, inbox: Path, warehouse: Path, logical_date: str | None = None, check: bool = True,
             **extra_env: str) -> subprocess.CompletedProcess:
+        env = self._env(inbox, warehouse, extra_env)
+        args = ["dags", "test", DAG_ID] + ([logical_date] if logical_date else [])
+        return run_airflow(env, *args, check=check)
+
+    def start(self, inbox: Path, warehouse: Path, logical_date: str, **extra_env: str) -> subprocess.Popen:
+        """Start a run in the background; the caller waits for it."""
+        env = self._env(inbox, warehouse, extra_env)
+        airflow = Path(sys.executable).with_name("airflow")
+        return subprocess.Popen([str(airflow), "dags", "test", DAG_ID, logical_date], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def _env(self, inbox: Path, warehouse: Path, extra_env: dict[str, str]) -> dict[str, str]:
         env = airflow_env(self.tmp, inbox, warehouse)
         env.update(extra_env)
         if not self.migrated:
             run_airflow(env, "db", "migrate")
             self.migrated = True
-        args = ["dags", "test", DAG_ID] + ([logical_date] if logical_date else [])
-        return run_airflow(env, *args, check=check)
+        return env
 
 
 @pytest.fixture(scope="session")

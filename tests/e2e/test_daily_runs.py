@@ -179,6 +179,7 @@ def test_daily_runs_fetch_only_new_articles_and_publish_safely(dag_runner, finge
         failed = dag_runner.run(inbox, warehouse, "2026-11-22", check=False, **extra)
         assert failed.returncode != 0
         assert fingerprints(warehouse, "marts") == after_day_two, "a failed run changed the published warehouse"
+        assert not Path(f"{warehouse}.lock").exists(), "a failed run kept the build lock"
         assert len(_ledger(warehouse)) == 3
         time.sleep(0.5)
     finally:
