@@ -26,7 +26,7 @@ MANIFEST := dbt_project/target/manifest.json
 DBT_PROJECT_FILES := $(shell find dbt_project -path dbt_project/target -prune -o -path dbt_project/logs -prune \
 	-o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print)
 
-.PHONY: install manifest run test eval bench lint clean airflow scheduler-smoke
+.PHONY: install manifest run test eval bench lint clean airflow scheduler-smoke check-sources
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -82,7 +82,8 @@ bench: $(BIN)/.installed
 	$(BIN)/python scripts/benchmark_extraction.py
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check extract expectations dags tests
+	$(BIN)/ruff check extract expectations dags tests scripts dashboard
+	cd dbt_project && ../$(BIN)/sqlfluff lint models tests
 
 clean:
 	rm -rf var
@@ -93,6 +94,11 @@ clean:
 AIRFLOW_PORT ?= 8080
 airflow: $(AIRFLOW_HOME)/airflow.db $(MANIFEST)
 	AIRFLOW__CORE__PARALLELISM=4 $(BIN)/python scripts/airflow_stack.py serve --home $(AIRFLOW_HOME) --port $(AIRFLOW_PORT)
+
+# Reads each feed in config/sources.toml once (nothing stored) and says which answer and list articles.
+SOURCES ?= config/sources.toml
+check-sources: $(BIN)/.installed
+	$(BIN)/python -m extract.source_check --config $(SOURCES)
 
 # One daily run under the real scheduler in a scratch AIRFLOW_HOME, then everything stops.
 # SMOKE_ARGS="--mode backfill --date 2026-11-10": a backfill run beside the daily one (they take turns).

@@ -150,6 +150,7 @@ def news_warehouse_daily():
             "n_inputs": counts["n_inputs"], "n_loaded": counts["n_loaded"],
             "n_duplicates": counts["n_duplicates"], "n_rejected": counts["n_rejected"],
             "n_calls": counts["n_calls"], "n_aid": counts["n_aid"], "n_unchanged": counts["n_unchanged"],
+            "n_superseded": counts["n_superseded"],
             "validation_status": "warned" if "warned" in statuses else "passed",
         }
         publish_build(settings, run)

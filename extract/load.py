@@ -74,6 +74,7 @@ class LoadResult:
     n_rejected: int
     n_calls: int
     n_aid: int
+    n_superseded: int = 0  # earlier versions of a loaded input that its new version replaced
 
 
 def load_batch(
@@ -85,7 +86,7 @@ def load_batch(
     ledger: list[LedgerEntry] = [
         LedgerEntry(r["source_uri"], r["content_hash"], "rejected", r["reason"], None) for r in rejected
     ]
-    n_calls = n_aid = n_loaded = 0
+    n_calls = n_aid = n_loaded = n_superseded = 0
     con.execute("begin transaction")
     try:
         existing = {
@@ -101,6 +102,13 @@ def load_batch(
                 ledger.append(LedgerEntry(article["source_uri"], article["content_hash"], "duplicate",
                                           f"same article as {owner}", article_id))
                 continue
+            for older in [other for other, uri in owners.items() if uri == article["source_uri"] and other != article_id]:
+                # The same input now reads differently (an edited file, or an extractor that cleans
+                # pages differently): the new version replaces the old one, or both would be counted.
+                log.info("%s: article %s replaces its earlier version %s", article["source_uri"], article_id, older)
+                _replace_article(con, older, {})
+                del owners[older]
+                n_superseded += 1
             owners[article_id] = article["source_uri"]
             for row in article["tables"]["articles"]:
                 row["loaded_at"] = now
@@ -118,7 +126,7 @@ def load_batch(
         raise
     n_dup = sum(1 for e in ledger if e.status == "duplicate")
     n_rej = sum(1 for e in ledger if e.status == "rejected")
-    return LoadResult(len(ledger), n_loaded, n_dup, n_rej, n_calls, n_aid)
+    return LoadResult(len(ledger), n_loaded, n_dup, n_rej, n_calls, n_aid, n_superseded)
 
 
 def _replace_article(con: duckdb.DuckDBPyConnection, article_id: str, tables: dict[str, list[dict]]) -> None:

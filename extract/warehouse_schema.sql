@@ -108,9 +108,11 @@ create table if not exists audit.run_log (
     n_calls integer,
     n_aid integer,
     validation_status varchar,        -- passed | warned | failed
-    n_unchanged integer               -- inputs already loaded with the same content and extractor
+    n_unchanged integer,              -- inputs already loaded with the same content and extractor
+    n_superseded integer              -- earlier versions of inputs that now read differently, replaced
 );
 alter table audit.run_log add column if not exists n_unchanged integer;
+alter table audit.run_log add column if not exists n_superseded integer;
 
 create table if not exists audit.validation_results (
     run_id varchar not null,

@@ -1,4 +1,7 @@
+import threading
+from collections.abc import Iterator
 from datetime import date
+from http.server import ThreadingHTTPServer
 
 import pytest
 
@@ -8,6 +11,7 @@ from extract.nlp import split_sentences
 from extract.reference import load_reference
 from extract.resolve import Gazetteer
 from extract.settings import PROJECT_ROOT
+from tests.extract.local_site import HOST, Handler, Site
 
 
 @pytest.fixture(scope="session")
@@ -25,3 +29,24 @@ def calls_in(gazetteer):
         return extract_calls(sentences, gazetteer, pub, [], None, not_before)
 
     return run
+
+
+# The local news site (tests/extract/local_site.py): one server per module, fresh routes per test.
+@pytest.fixture(scope="module")
+def server() -> Iterator[ThreadingHTTPServer]:
+    httpd = ThreadingHTTPServer((HOST, 0), Handler)
+    httpd.daemon_threads = True
+    httpd.block_on_close = False  # type: ignore[attr-defined]
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture()
+def site(server: ThreadingHTTPServer) -> Site:
+    site = Site(server.server_address[1])
+    site.add("/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+    server.site = site  # type: ignore[attr-defined]
+    return site

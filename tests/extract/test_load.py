@@ -85,3 +85,27 @@ def test_new_files_are_readable_by_duckdb_1_4(tmp_path):
         "select tags['storage_version'] from duckdb_databases() where database_name = 'w'").fetchone()
     reopened.close()
     assert version.startswith("v1.4")
+
+
+def test_a_new_version_of_an_input_replaces_the_old_article(tmp_path):
+    con = connect(tmp_path / "w.duckdb")
+    first = _article("a1-v1", "/in/a.txt", n_calls=2)
+    first["tables"]["article_call_participants"] = [
+        {"article_call_id": "a1-v1-c0", "participant_index": i, "actor_id": None, "country_iso3": iso3, "role": None,
+         "name_as_reported": iso3, "canonical_name": None, "is_reference_actor": False}
+        for i, iso3 in enumerate(("VNM", "JPN"))]
+    other = _article("b1", "/in/b.txt")
+    load_batch(con, [first, other], [], "run-1", datetime(2024, 1, 3))
+    edited = _article("a1-v2", "/in/a.txt", n_calls=1)
+    edited["content_hash"] = edited["tables"]["articles"][0]["content_hash"] = "hash-edited"
+    result = load_batch(con, [edited], [], "run-2", datetime(2024, 1, 4))
+
+    assert (result.n_loaded, result.n_superseded) == (1, 1)
+    assert con.execute("select article_id from raw.articles order by 1").fetchall() == [("a1-v2",), ("b1",)]
+    for table in ("raw.sentences", "raw.article_calls"):
+        assert con.execute(f"select count(*) from {table} where article_id = 'a1-v1'").fetchone()[0] == 0, table
+    assert con.execute("select count(*) from raw.article_call_participants").fetchone()[0] == 0
+    # The ledger keeps both versions as they were seen.
+    assert con.execute("select content_hash, status, article_id from audit.input_ledger "
+                       "where source_uri = '/in/a.txt' order by first_seen_at").fetchall() == [
+        ("hash-/in/a.txt", "loaded", "a1-v1"), ("hash-edited", "loaded", "a1-v2")]

@@ -60,7 +60,8 @@ stronger_reports as (
 
     from joined
 
-    where date_precision = 'day'
+    where
+        date_precision = 'day'
         and date_basis in ('explicit', 'inferred-from-published')
 
 ),
@@ -74,14 +75,16 @@ corroborated as (
     from joined
 
     inner join stronger_reports
-        on joined.participant_countries = stronger_reports.participant_countries
-        and month(joined.call_date) = month(stronger_reports.call_date)
-        and day(joined.call_date) = day(stronger_reports.call_date)
-        and joined.call_date != stronger_reports.call_date
-        -- the same people, where both reports name them (Biden-Xi is not Rubio-Wang)
-        and coalesce(joined.participant_actors = stronger_reports.participant_actors, true)
+        on
+            joined.participant_countries = stronger_reports.participant_countries
+            and month(joined.call_date) = month(stronger_reports.call_date)
+            and day(joined.call_date) = day(stronger_reports.call_date)
+            and joined.call_date != stronger_reports.call_date
+            -- the same people, where both reports name them (Biden-Xi is not Rubio-Wang)
+            and coalesce(joined.participant_actors = stronger_reports.participant_actors, true)
 
-    where joined.date_precision = 'day'
+    where
+        joined.date_precision = 'day'
         and joined.date_basis = 'inferred-from-context'
 
     group by joined.article_call_id
@@ -93,7 +96,7 @@ corroborated as (
 redated as (
 
     select
-        joined.* exclude (participant_actors) replace (
+        joined.* exclude (participant_actors) replace (  -- noqa: RF02
             coalesce(corroborated.corroborated_date, joined.call_date) as call_date,
             case
                 when corroborated.article_call_id is not null then 'corroborated-by-other-report'

@@ -75,7 +75,7 @@ actor_rows as (
                         when 'year' then make_date(year(call_participants.call_date), 12, 31)
                         else call_participants.call_date
                     end
-                    and actor_periods.period_end >= call_participants.call_date
+                    and call_participants.call_date <= actor_periods.period_end
                 )
             )
 

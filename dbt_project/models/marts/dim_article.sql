@@ -1,10 +1,13 @@
 -- Grows with history: each run adds or replaces only the articles it (re)loaded.
+-- The post-hook drops articles raw no longer holds: the earlier version of an input
+-- that now reads differently (an edited file, a new extractor).
 {{
     config(
         materialized='incremental',
         unique_key='article_id',
         incremental_strategy='delete+insert',
-        on_schema_change='append_new_columns'
+        on_schema_change='append_new_columns',
+        post_hook="delete from {{ this }} where article_id not in (select article_id from {{ ref('stg_raw__articles') }})"
     )
 }}
 
@@ -12,11 +15,10 @@ with
 
 articles as (
 
-    select * from {{ ref('stg_raw__articles') }}
+    select * from {{ ref('stg_raw__articles') }} as staged
 
     {% if is_incremental() %}
-        where loaded_at > (select coalesce(max(loaded_at), timestamp '1900-01-01') from {{ this }})
-            or loaded_at is null
+        where {{ reloaded_since_built('staged') }}
     {% endif %}
 
 ),

@@ -36,8 +36,7 @@ new_aid as (
         on aid.article_id = articles.article_id
 
     {% if is_incremental() %}
-        where articles.loaded_at > (select coalesce(max(loaded_at), timestamp '1900-01-01') from {{ this }})
-            or articles.loaded_at is null
+        where {{ reloaded_since_built('articles') }}
     {% endif %}
 
 ),
