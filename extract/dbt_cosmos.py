@@ -11,6 +11,10 @@ Execution is Cosmos's watcher mode (`ExecutionMode.WATCHER`, dbt's Python runner
 - `dbt.<model>.run` and `dbt.<model>.test` (one pair per model) turn those results into
   task states, so a failing model or test fails a task named after its model.
 
+A red `<model>.test` task logs which of the model's tests failed, and why: the producer
+keeps dbt's `run_results.json` in the run's work folder, and each consumer's failure
+callback reads its own nodes' results from it.
+
 One DuckDB writer: the producer is the only task that writes the build file. The
 consumers only read XCom and run after the producer (never beside it); that order also
 lets `airflow dags test`, which runs one task at a time, finish without a triggerer.
@@ -19,10 +23,15 @@ lets `airflow dags test`, which runs one task at a time, finish without a trigge
 from __future__ import annotations
 
 import json
+import logging
+import shutil
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
 from extract.settings import load_settings
+
+log = logging.getLogger(__name__)
 
 PROFILE_NAME = "news_warehouse"
 TARGET_NAME = "dev"
@@ -33,8 +42,49 @@ def manifest_path(dbt_project_dir: Path) -> Path:
     return dbt_project_dir / "target" / "manifest.json"
 
 
+def dbt_results_path(run_id: str) -> Path:
+    from extract.run import run_work_dir
+
+    return run_work_dir(load_settings(), run_id) / "dbt_run_results.json"
+
+
+def after_dbt_command(tmp_project_dir: str, context: Any = None, **_kwargs: Any) -> None:
+    """A Cosmos `callback`, run after each dbt command (also a failed one): keep its results, free DuckDB."""
+    close_dbt_connection()
+    results = Path(tmp_project_dir) / "target" / "run_results.json"
+    if context is not None and results.is_file():
+        kept = dbt_results_path(context["run_id"])
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(results, kept)
+
+
+def failed_nodes(run_results: dict[str, Any], node_ids: Collection[str]) -> list[tuple[str, str, str]]:
+    """(node name, status, dbt's message) for each of `node_ids` that failed, errored or was skipped."""
+    failed = []
+    for result in run_results.get("results", []):
+        if result.get("unique_id") in node_ids and result.get("status") in ("fail", "error", "skipped"):
+            name = result["unique_id"].split(".")[2] if result["unique_id"].count(".") >= 2 else result["unique_id"]
+            failed.append((name, result["status"], (result.get("message") or "").strip()))
+    return sorted(failed)
+
+
+def report_failed_nodes(node_ids: Collection[str]) -> Callable[[Any], None]:
+    """A task failure callback that logs which of `node_ids` failed in the producer's dbt build."""
+    watched = frozenset(node_ids)
+
+    def report(context: Any) -> None:
+        path = dbt_results_path(context["run_id"])
+        if not path.is_file():
+            log.error("no dbt run results at %s: see the producer task's log", path)
+            return
+        for name, status, message in failed_nodes(json.loads(path.read_text(encoding="utf-8")), watched):
+            log.error("dbt %s: %s: %s", status, name, message or "(no message)")
+
+    return report
+
+
 def close_dbt_connection(*_args: Any, **_kwargs: Any) -> None:
-    """Release dbt-duckdb's in-process DuckDB handle; a Cosmos `callback`, run after each dbt command.
+    """Release dbt-duckdb's in-process DuckDB handle.
 
     Under the scheduler every task is its own process, but `airflow dags test` runs all
     tasks in one: without this, `validate_marts` could not open the build file.
@@ -124,7 +174,7 @@ def dbt_task_group(group_id: str = "dbt", **task_group_kwargs: Any):
             # profiles.yml reads the build file's path from DBT_DUCKDB_PATH.
             "env": {"DBT_DUCKDB_PATH": str(settings.build_path)},
             "append_env": True,
-            "callback": close_dbt_connection,
+            "callback": after_dbt_command,
             # A failed build is a data or code problem, and the watcher producer refuses
             # Airflow retries anyway (a retried consumer would run dbt for its model alone).
             "retries": 0,
@@ -143,4 +193,10 @@ def dbt_task_group(group_id: str = "dbt", **task_group_kwargs: Any):
         if task is not producer:
             producer >> task
             task.trigger_rule = "all_done"
+    for task in group:
+        model = getattr(task, "model_unique_id", None)
+        if task is producer or model is None:
+            continue
+        nodes = producer.tests_per_model.get(model, []) if task.task_id.endswith(".test") else [model]
+        task.on_failure_callback = [report_failed_nodes(nodes)]  # a list, as BaseOperator stores it
     return group

@@ -138,7 +138,7 @@ def extract_inputs(settings: Settings, run_id: str, window_start: datetime, wind
         else:
             articles.append({"article_id": result.article_id, "source_uri": result.source_uri,
                              "content_hash": result.content_hash, "tables": result.tables})
-    out = settings.work_dir / _safe(run_id) / "extracted.json"
+    out = run_work_dir(settings, run_id) / "extracted.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     payload = {"articles": articles, "rejected": rejected, "unchanged": unchanged}
     out.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
@@ -213,6 +213,11 @@ def summary(warehouse: Path) -> str:
     ]
     lines += [f"  rejected: {uri}: {reason}" for uri, reason in rejected]
     return "\n".join(lines)
+
+
+def run_work_dir(settings: Settings, run_id: str) -> Path:
+    """Where one run keeps its intermediate files (extraction output, dbt's run results)."""
+    return settings.work_dir / _safe(run_id)
 
 
 def _safe(run_id: str) -> str:

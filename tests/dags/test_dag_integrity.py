@@ -121,3 +121,12 @@ def test_dag_file_does_no_work_at_parse_time():
     source = (DAGS_DIR / "news_warehouse_daily.py").read_text(encoding="utf-8")
     top_level_imports = [line for line in source.splitlines() if line.startswith(("import ", "from "))]
     assert all(("extract" not in line and "duckdb" not in line and "dbt" not in line) for line in top_level_imports)
+
+
+def test_a_red_dbt_task_names_its_failing_nodes(dagbag):
+    dag = dagbag.dags["news_warehouse_daily"]
+    producer = dag.get_task("dbt.dbt_producer_watcher")
+    assert producer.callback.__name__ == "after_dbt_command"  # keeps run_results.json for the callbacks
+    for task in dag.tasks:
+        if task.task_id.startswith("dbt.") and task.task_id.endswith((".run", ".test")):
+            assert task.on_failure_callback, task.task_id
