@@ -90,7 +90,8 @@ def news_warehouse_daily():
         from extract.run import prepare_build as prepare
         from extract.settings import load_settings
 
-        return str(prepare(load_settings(), lock_holder))
+        # claim_warehouse succeeds only once this run holds the lock; its value just orders the tasks.
+        return str(prepare(load_settings(), get_current_context()["run_id"]))
 
     @task
     def fetch_news(build_path: str) -> dict:
