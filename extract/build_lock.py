@@ -96,12 +96,21 @@ def release(lock_path: Path, run_id: str) -> bool:
         return True
 
 
+class LockUnreadable(RuntimeError):
+    """The lock file exists but is not one this module wrote: nobody can tell whose it is."""
+
+
 def read_holder(lock_path: Path) -> Holder | None:
     try:
-        data = json.loads(lock_path.read_text(encoding="utf-8"))
+        text = lock_path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
-    return Holder(**{name: str(data[name]) for name in Holder.__dataclass_fields__})
+    try:
+        data = json.loads(text)
+        return Holder(**{name: str(data[name]) for name in Holder.__dataclass_fields__})
+    except (ValueError, KeyError, TypeError) as err:
+        raise LockUnreadable(f"{lock_path} is not a build lock ({err}); if no run is building the warehouse, "
+                             "delete it") from err
 
 
 @contextmanager

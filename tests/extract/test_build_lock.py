@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from extract.build_lock import LockLost, claim, read_holder, release, renew
+from extract.build_lock import LockLost, LockUnreadable, claim, read_holder, release, renew
 
 NOW = datetime(2026, 11, 22, 0, 5)
 LEASE = timedelta(hours=2)
@@ -87,3 +87,11 @@ def test_runs_claiming_at_the_same_moment_get_one_winner(tmp_path):
     winners = {holder for _, holder in outcomes}
     assert len(winners) == 1, outcomes
     assert read_holder(lock).run_id in winners
+
+
+def test_a_lock_file_nobody_can_read_stops_the_claim_with_what_to_do(tmp_path):
+    lock = tmp_path / "w.duckdb.lock"
+    lock.write_text("held by hand", encoding="utf-8")
+    with pytest.raises(LockUnreadable, match="if no run is building the warehouse, delete it"):
+        claim(lock, "run-a", NOW, LEASE)
+    assert lock.read_text(encoding="utf-8") == "held by hand"
