@@ -60,13 +60,14 @@ run: $(AIRFLOW_HOME)/airflow.db $(MANIFEST)
 SHARED ?= $(CURDIR)/../shared
 EVAL_SETS ?= seeds:$(SHARED)/seeds:$(SHARED)/gold/seeds_gold.json dev:$(SHARED)/dev/articles:$(SHARED)/dev/gold.json \
 	holdout:$(CURDIR)/tests/fixtures/holdout/articles:$(CURDIR)/tests/fixtures/holdout/gold.json \
-	holdout2:$(CURDIR)/tests/fixtures/holdout2/articles:$(CURDIR)/tests/fixtures/holdout2/gold.json
+	holdout2:$(CURDIR)/tests/fixtures/holdout2/articles:$(CURDIR)/tests/fixtures/holdout2/gold.json \
+	holdout3:$(CURDIR)/tests/fixtures/holdout3/articles:$(CURDIR)/tests/fixtures/holdout3/gold.json
 
 eval: $(AIRFLOW_HOME)/airflow.db $(MANIFEST)
 	@mkdir -p var/eval
 	@set -e; for spec in $(EVAL_SETS); do \
 		IFS=: read -r name inbox gold <<< "$$spec"; \
-		rm -f var/eval/$$name.duckdb; \
+		rm -f var/eval/$$name.duckdb var/eval/$$name.duckdb.lock; \
 		NEWS_INBOX=$$inbox WAREHOUSE_PATH=$(CURDIR)/var/eval/$$name.duckdb \
 			$(BIN)/airflow dags test $(DAG_ID) > var/eval/$$name.log 2>&1 \
 			|| (tail -40 var/eval/$$name.log; exit 1); \

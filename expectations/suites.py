@@ -34,10 +34,18 @@ Stage = Literal["raw", "marts"]
 
 STAGES: tuple[str, ...] = ("raw", "marts")
 
+def _currencies_with_rates() -> tuple[str, ...]:
+    """The currencies the FX seed converts: one list for extraction, dbt and these suites."""
+    import csv
+
+    from extract.settings import PROJECT_ROOT
+
+    with (PROJECT_ROOT / "dbt_project" / "seeds" / "ref_fx_rates.csv").open(encoding="utf-8") as handle:
+        return tuple(sorted({row["currency"] for row in csv.DictReader(handle)} | {"USD"}))
+
+
 #: ISO 4217 codes an aid amount may be stated in.
-ALLOWED_CURRENCIES: tuple[str, ...] = (
-    "USD", "EUR", "GBP", "AUD", "VND", "JPY", "KRW", "CNY", "CAD", "CHF", "RUB", "UAH",
-)
+ALLOWED_CURRENCIES: tuple[str, ...] = _currencies_with_rates()
 #: No call is dated before this day (end of the Second World War era in the sources).
 EARLIEST_CALL_DATE = date(1945, 1, 1)
 

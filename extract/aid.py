@@ -107,6 +107,9 @@ def _package_amounts(sentence: str, money: list[MoneyMention]) -> list[MoneyMent
         before = sentence[:amount.start]
         if re.search(r"\(\s*(?:(?:tương đương|khoảng|gần|hơn|xấp xỉ|tức|trị giá|chừng)\s*)*$", before):
             continue  # "(3 tỷ USD)": a conversion of an amount already given
+        if amount is not money[0] and re.search(
+                r"(?:tương đương|tức là|tức)(?:\s+(?:với|khoảng|gần|hơn|xấp xỉ|chừng))*\s*$", before, re.I):
+            continue  # "800.000 bảng Anh, tương đương khoảng 27 tỷ đồng": a conversion of the amount before it
         if kept and ITEMISED.search(sentence, kept[0].end, amount.start):
             continue  # a part of the package already counted
         if RUNNING_TOTAL.search(before[-120:]):

@@ -44,7 +44,8 @@ NEGATIVE = re.compile(
     r"muốn điện đàm|chưa (?:từng )?điện đàm|không điện đàm|đề nghị (?:một cuộc )?điện đàm|đề xuất (?:một cuộc )?điện đàm|"
     r"\bsẽ\b|sắp|chuẩn bị|điện mừng|hủy|hoãn|"
     r"(?<!theo )đề (?:nghị|xuất)(?! của)[^.,;]{0,30}(?:điện đàm|cuộc gọi)|"  # a proposed call
-    r"tăng cường|duy trì|thường xuyên|định kỳ",  # habits and intentions, not a call that took place
+    r"tăng cường|duy trì|thường xuyên|định kỳ|"  # habits and intentions, not a call that took place
+    r"chờ tín hiệu|sẵn sàng (?:điện đàm|đối thoại|nói chuyện)|việc tổ chức (?:một )?cuộc (?:điện đàm|gọi)",  # not arranged yet
     re.I,
 )
 REPORTING = re.compile(
@@ -83,15 +84,27 @@ DENIAL = re.compile(
 ANAPHOR_CALL = re.compile(
     r"cuộc (?:điện đàm|gọi|trao đổi|trò chuyện)(?: điện thoại)? (?:này|nói trên|trên)|cuộc (?:gọi|điện đàm) video", re.I
 )
-INITIATOR_AFTER = re.compile(r"theo (?:đề nghị|sáng kiến|yêu cầu|lời mời|đề xuất) của", re.I)
-INITIATOR_DO = re.compile(r"\bdo\b(?P<who>[^,.;]{2,60}?)\b(?:khởi xướng|đề nghị|đề xuất|chủ động)", re.I)
-INITIATOR_BEFORE = re.compile(
-    r"(?:là (?:người|phía|bên) (?:khởi xướng|đề nghị|đề xuất|chủ động)|đã gọi điện|đã chủ động gọi|chủ động gọi điện|đã gọi cho)",
+INITIATOR_AFTER = re.compile(
+    r"theo (?:đề nghị|sáng kiến|yêu cầu|lời mời|đề xuất) của|nhận (?:được )?(?:cuộc )?(?:điện thoại|cuộc gọi|gọi)"
+    r"(?: điện thoại)? (?:của|từ)",
     re.I,
 )
+INITIATOR_DO = re.compile(r"\bdo\b(?P<who>[^,.;]{2,60}?)\b(?:khởi xướng|đề nghị|đề xuất|chủ động)", re.I)
+INITIATOR_BEFORE = re.compile(
+    r"(?:là (?:người|phía|bên) (?:khởi xướng|đề nghị|đề xuất|chủ động)|đã gọi điện|đã chủ động gọi|chủ động gọi điện|đã gọi cho|"
+    r"(?:đã )?chủ động (?:đề xuất|đề nghị|khởi xướng) cuộc)",
+    re.I,
+)
+# "cuộc hội đàm được thực hiện theo đề nghị của phía Mỹ": a later sentence about a call already
+# reported, which can only name who asked for it (it adds no call of its own).
+CALL_REFERENCE = re.compile(r"\bcuộc (?:hội đàm|điện đàm|gọi|kết nối|trao đổi|nói chuyện)\b", re.I)
 _PARTY_SPLIT = re.compile(r"\b(?:với|cùng|giữa)\b", re.I)
 # "cuộc điện đàm do Mỹ khởi xướng giữa ..." names a party after "do" as well.
-_PARTY_LINK = re.compile(r"\b(?:với|cùng|giữa|do|cho(?!\s+(?:thấy|biết|rằng|hay)))\b", re.I)
+_PARTY_LINK = re.compile(
+    r"\b(?:với|cùng|giữa|do|cho(?!\s+(?:thấy|biết|rằng|hay)))\b|"
+    r"(?<=điện thoại )(?:của|từ)\b|(?<=cuộc gọi )(?:của|từ)\b",  # "nhận cuộc điện thoại của B"
+    re.I,
+)
 
 
 @dataclass
@@ -144,7 +157,8 @@ def extract_calls(
         found = _mentions_in_sentence(index, sentence, people, memory, about_calls)
         mentions.extend(found)
         initiator = _initiator(sentence, people)
-        if initiator and (found or STRONG_TRIGGER.search(sentence) or WEAK_TRIGGER.search(sentence)):
+        if initiator and (found or STRONG_TRIGGER.search(sentence) or WEAK_TRIGGER.search(sentence)
+                          or CALL_REFERENCE.search(sentence)):
             initiators.append((index, sentence, initiator))
         named = [p for p in people if p.kind in ("person", "role") and p.country_iso3 and p.is_principal]
         if named:
@@ -262,7 +276,7 @@ def _mentions_in_sentence(
 
 # Between two coordinated parties only list glue may stand ("A, B và C", "A vào tối 6/6 và B hôm 9/6").
 _LIST_GLUE = re.compile(
-    r"^(?:[\s,;()]|và|cùng|với|giữa|hoặc|vào|hôm|ngày|tối|sáng|chiều|trưa|đêm|lúc|\d{1,2}[/-]\d{1,2}(?:[/-]\d{4})?|"
+    r"^(?:[\s,;()]|và|cùng|với|giữa|hoặc|cả|lẫn|vào|hôm|ngày|tối|sáng|chiều|trưa|đêm|lúc|\d{1,2}[/-]\d{1,2}(?:[/-]\d{4})?|"
     r"ông|bà|ngài|đại tướng|thượng tướng|tướng|khởi xướng|đề nghị|đề xuất)*$",
     re.I,
 )

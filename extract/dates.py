@@ -34,6 +34,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dm_slash", re.compile(r"(?<![\d/.,])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\d/]|\s*(?:năm|%))")),
     ("dm_dash", re.compile(
         rf"\b{_PREFIX}\s+(?P<d>\d{{1,2}})-(?P<m>\d{{1,2}})(?![\d-])", re.I)),
+    # "Tối 26.7", "ngày 15.6": some outlets (Thanh Niên) write day.month. Only after a day word, since
+    # a bare "26.7" could be a number written the English way.
+    ("dm_dot", re.compile(
+        rf"\b{_PREFIX}\s+(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})(?![\d.]|,\d)", re.I)),
     ("m_relative_year", re.compile(r"\btháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<rel>ngoái|trước|nay)\b", re.I)),
     ("m_only", re.compile(r"\btháng\s+(?P<m>\d{1,2})(?![\d/])(?!\s+năm)", re.I)),
     ("y_only", re.compile(r"\bnăm\s+(?P<y>(?:19|20)\d{2})(?!\d)", re.I)),
@@ -256,9 +260,9 @@ _ISO_LINE = re.compile(r"^\s*date\s+(?P<y>\d{4})-(?P<m>\d{2})(?:-(?P<d>\d{2}))?\
 _DATETIME = re.compile(
     r"(?P<d>\d{1,2})[/-](?P<m>\d{1,2})[/-](?P<y>(?:19|20)\d{2})[,\s]+(?:-\s*)?(?P<hh>\d{1,2})[:h](?P<mm>\d{2})"
 )
-# "15:32 | 09/06/2024": the time first.
+# "15:32 | 09/06/2024", "Cập nhật: 08:30 ngày 03/03/2025": the time first.
 _TIME_THEN_DATE = re.compile(
-    r"(?P<hh>\d{1,2})[:h](?P<mm>\d{2})\s*(?:[|,–-]\s*)?(?:\w+\s*,\s*)?(?P<d>\d{1,2})[/-](?P<m>\d{1,2})[/-](?P<y>(?:19|20)\d{2})"
+    r"(?P<hh>\d{1,2})[:h](?P<mm>\d{2})\s*(?:[|,–-]\s*)?(?:\w+\s*,\s*|ngày\s+)?(?P<d>\d{1,2})[/-](?P<m>\d{1,2})[/-](?P<y>(?:19|20)\d{2})"
 )
 # A date line without a time: "Cập nhật: 02/07/2025", "Thứ Năm, 07/03/2024", "07/03/2024".
 _DATE_ONLY_LINE = re.compile(

@@ -83,6 +83,29 @@ def report_failed_nodes(node_ids: Collection[str]) -> Callable[[Any], None]:
     return report
 
 
+# The producer never ran dbt: nothing will ever report to the per-model tasks.
+_PRODUCER_DID_NOT_RUN = frozenset({"upstream_failed", "skipped", "removed"})
+
+
+def skip_when_dbt_did_not_run(context: Any) -> None:
+    """`pre_execute` of every task in the group: a per-model task skips when the producer never ran.
+
+    When validate_raw stops a run, the producer is upstream_failed. Its consumers still start
+    (trigger rule all_done, so that a failed build reports per model), and Cosmos would have them
+    poll for a result that never comes; they are skipped instead, and the run fails at validate_raw.
+    """
+    from airflow.sdk.exceptions import AirflowSkipException
+
+    task, ti = context["task"], context["ti"]
+    producer_id = getattr(task, "producer_task_id", None)  # set on Cosmos's per-model tasks only
+    if producer_id is None or task.task_id == producer_id:
+        return
+    states = ti.get_task_states(dag_id=ti.dag_id, task_ids=[producer_id], run_ids=[context["run_id"]])
+    state = states.get(context["run_id"], {}).get(producer_id)
+    if state in _PRODUCER_DID_NOT_RUN:
+        raise AirflowSkipException(f"dbt did not run in this run ({producer_id} is {state})")
+
+
 def close_dbt_connection(*_args: Any, **_kwargs: Any) -> None:
     """Release dbt-duckdb's in-process DuckDB handle.
 
@@ -175,6 +198,7 @@ def dbt_task_group(group_id: str = "dbt", **task_group_kwargs: Any):
             "env": {"DBT_DUCKDB_PATH": str(settings.build_path)},
             "append_env": True,
             "callback": after_dbt_command,
+            "pre_execute": skip_when_dbt_did_not_run,
             # A failed build is a data or code problem, and the watcher producer refuses
             # Airflow retries anyway (a retried consumer would run dbt for its model alone).
             "retries": 0,

@@ -16,6 +16,8 @@ SCALES = {"tỷ": 1e9, "tỉ": 1e9, "triệu": 1e6, "nghìn": 1e3, "ngàn": 1e3,
 _CURRENCY_WORDS: list[tuple[str, str]] = [
     ("đô la Australia", "AUD"), ("đô la Úc", "AUD"), ("đôla Úc", "AUD"), ("AUD", "AUD"),
     ("đô la Canada", "CAD"), ("CAD", "CAD"),
+    ("đô la Singapore", "SGD"), ("đôla Singapore", "SGD"), ("SGD", "SGD"),
+    ("đô la New Zealand", "NZD"), ("đôla New Zealand", "NZD"), ("NZD", "NZD"),
     ("đô la Mỹ", "USD"), ("đôla Mỹ", "USD"), ("đô la", "USD"), ("đôla", "USD"), ("USD", "USD"),
     ("Euro", "EUR"), ("euro", "EUR"), ("EUR", "EUR"),
     ("bảng Anh", "GBP"), ("GBP", "GBP"),

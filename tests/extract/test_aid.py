@@ -30,6 +30,21 @@ def test_a_conversion_in_brackets_is_not_a_new_row(aid_in):
         ("GBR", "UKR", 2e7, "GBP", False, "military", "announced")]
 
 
+def test_a_conversion_after_a_comma_is_not_a_new_row(aid_in):
+    assert aid_in("Hàn Quốc viện trợ 2 triệu USD cho Việt Nam, tương đương khoảng 50 tỷ đồng.") == [
+        ("KOR", "VNM", 2e6, "USD", False, "unspecified", "announced")]
+
+
+def test_an_amount_given_only_as_an_equivalent_is_kept(aid_in):
+    assert aid_in("Chính phủ Séc trao tặng số tiền tương đương 2 tỷ đồng hỗ trợ Việt Nam khắc phục hậu quả bão.") == [
+        ("CZE", "VNM", 2e9, "VND", False, "humanitarian", "delivered")]
+
+
+def test_singapore_and_new_zealand_dollars(aid_in):
+    rows = aid_in("New Zealand tài trợ 2 triệu NZD cho Việt Nam, còn Singapore tặng 100.000 đô la Singapore.")
+    assert [(amount, currency) for _, _, amount, currency, *_ in rows] == [(2e6, "NZD"), (1e5, "SGD")]
+
+
 def test_an_itemised_part_is_not_a_new_row(aid_in):
     rows = aid_in("Mỹ thông qua gói viện trợ 5 tỷ USD cho Ukraine, bao gồm 3 tỷ USD vũ khí và 2 tỷ USD hỗ trợ ngân sách.")
     assert rows == [("USA", "UKR", 5e9, "USD", False, "unspecified", "approved")]

@@ -34,6 +34,8 @@ def test_in_person_talks_cables_planned_and_refused_calls_are_not_calls(calls_in
     assert calls_in("Ngày 3/9/2024, Chủ tịch nước gửi điện mừng tới Tổng thống Nga Vladimir Putin.") == []
     assert calls_in("Tổng thống Mỹ Joe Biden dự kiến sẽ điện đàm với Chủ tịch Trung Quốc Tập Cận Bình vào ngày 15/11/2023.") == []
     assert calls_in("Ngày 5/4/2022, Bộ trưởng Quốc phòng Nga Sergei Shoigu từ chối điện đàm với Bộ trưởng Quốc phòng Mỹ Lloyd Austin.") == []
+    assert calls_in("Ngày 5/4/2022, Điện Kremlin cho biết Tổng thống Nga Vladimir Putin sẵn sàng đối thoại với Tổng thống "
+                    "Mỹ Joe Biden và đang chờ tín hiệu về việc tổ chức một cuộc điện đàm.") == []
 
 
 def test_initiator_only_when_the_text_says_so(calls_in):
@@ -55,10 +57,26 @@ def test_initiator_only_when_the_text_says_so(calls_in):
         "Ngày 20/4/2021, Thủ tướng Phạm Minh Chính đã có cuộc điện đàm do Thủ tướng Nhật Bản Yoshihide Suga khởi xướng.",
         "Ngày 20/4/2021, Thủ tướng Phạm Minh Chính điện đàm với Thủ tướng Nhật Bản Yoshihide Suga.\nÔng Suga là người khởi xướng cuộc điện đàm.",
         "Ngày 20/4/2021, Thủ tướng Nhật Bản Yoshihide Suga đã gọi điện cho Thủ tướng Phạm Minh Chính.",
+        "Ngày 20/4/2021, Thủ tướng Phạm Minh Chính đã nhận cuộc điện thoại của Thủ tướng Nhật Bản Yoshihide Suga.",
+        "Ngày 20/4/2021, Thủ tướng Phạm Minh Chính hội đàm trực tuyến với Thủ tướng Nhật Bản Yoshihide Suga.\n"
+        "Cuộc hội đàm được thực hiện theo đề nghị của phía Nhật Bản.",
+        "Ngày 20/4/2021, Thủ tướng Phạm Minh Chính hội đàm trực tuyến với Thủ tướng Nhật Bản Yoshihide Suga.\n"
+        "Thủ tướng Phạm Minh Chính cảm ơn Thủ tướng Suga đã chủ động đề xuất cuộc hội đàm.",
     ],
 )
 def test_each_way_of_stating_the_initiator(calls_in, text):
     assert summary(calls_in(text))[0][4] == "JPN"
+
+
+def test_calls_with_both_of_two_counterparts(calls_in):
+    calls = calls_in("Tối thứ Sáu (28/2/2025), Thủ tướng Anh Keir Starmer đã điện đàm với cả Tổng thống Mỹ Donald Trump "
+                     "lẫn Tổng thống Ukraine Volodymyr Zelensky.")
+    assert sorted(tuple(s[0]) for s in summary(calls)) == [("GBR", "UKR"), ("GBR", "USA")]
+
+
+def test_a_call_dated_day_dot_month(calls_in):
+    calls = calls_in("Tối 26.7.2025, Tổng thống Mỹ Donald Trump đã điện đàm với Thủ tướng Campuchia Hun Manet.")
+    assert summary(calls)[0][1:3] == ("2025-07-26", "day")
 
 
 def test_an_earlier_dated_call_is_a_call_of_its_own(calls_in):

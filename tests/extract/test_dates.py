@@ -24,6 +24,8 @@ from extract.dates import (
         ("Vào ngày 5 tháng 4, hai bên đã trao đổi.", (5, 4, None, DAY)),
         ("Ngày 30 tháng 6 năm 2022, hai bộ trưởng điện đàm.", (30, 6, 2022, DAY)),
         ("Chiều ngày 19-8, hai nhà lãnh đạo điện đàm.", (19, 8, None, DAY)),
+        ("Tối 14.9, hai ngoại trưởng đã điện đàm.", (14, 9, None, DAY)),
+        ("Cuộc điện đàm ngày 3.11.2024 kéo dài một giờ.", (3, 11, 2024, DAY)),
     ],
 )
 def test_day_month_year_forms(text, expected):
@@ -31,6 +33,11 @@ def test_day_month_year_forms(text, expected):
     assert found, text
     first = found[0]
     assert (first.day, first.month, first.year, first.precision) == expected
+
+
+def test_a_day_month_with_a_dot_needs_a_day_word():
+    assert find_dates("Kim ngạch tăng 12.5 lần so với cùng kỳ.") == []
+    assert find_dates("Lãi suất ngày 12.5,5% là mức cao.") == []
 
 
 def test_ranges_and_impossible_dates_are_not_dates():
@@ -76,6 +83,7 @@ def test_candidate_years_are_where_all_terms_of_office_overlap():
         ("05/04/2023 06:30 GMT+7", date(2023, 4, 5), "minute"),
         ("Thứ tư, 05/04/2023 06:30", date(2023, 4, 5), "minute"),
         ("05/04/2023, 06:30", date(2023, 4, 5), "minute"),
+        ("Cập nhật: 14:05 ngày 05/04/2023", date(2023, 4, 5), "minute"),
     ],
 )
 def test_publication_datelines(line, expected, precision):

@@ -32,3 +32,11 @@ def test_money_amounts(text, amount, currency, approximate):
 
 def test_bare_numbers_are_not_money():
     assert find_money("có 120 binh sĩ và 30 xe tăng") == []
+
+
+def test_every_currency_extraction_can_name_has_rates_and_passes_the_suites():
+    from expectations.suites import ALLOWED_CURRENCIES
+    from extract.numbers import _CURRENCY_WORDS
+
+    assert {code for _, code in _CURRENCY_WORDS} <= set(ALLOWED_CURRENCIES)
+    assert {"SGD", "NZD", "VND", "USD"} <= set(ALLOWED_CURRENCIES)
