@@ -45,10 +45,6 @@ class Holder:
         return datetime.fromisoformat(self.expires_at) <= now
 
 
-def lock_path_for(warehouse: Path) -> Path:
-    return warehouse.with_name(warehouse.name + ".lock")
-
-
 def claim(lock_path: Path, run_id: str, now: datetime, lease: timedelta,
           run_finished: Callable[[str], bool] | None = None) -> Holder:
     """Claim the lock for `run_id`, or renew it if the run holds it already.
