@@ -106,7 +106,7 @@ def skip_when_dbt_did_not_run(context: Any) -> None:
         raise AirflowSkipException(f"dbt did not run in this run ({producer_id} is {state})")
 
 
-def close_dbt_connection(*_args: Any, **_kwargs: Any) -> None:
+def close_dbt_connection() -> None:
     """Release dbt-duckdb's in-process DuckDB handle.
 
     Under the scheduler every task is its own process, but `airflow dags test` runs all
@@ -213,14 +213,15 @@ def dbt_task_group(group_id: str = "dbt", **task_group_kwargs: Any):
     producer.tests_per_model = _tests_by_defining_model(manifest, producer.tests_per_model)
     # Every consumer waits for the producer, whatever its outcome, so that each one reports
     # its own model's result: a failed model fails its own task, by name.
-    for task in list(group.get_roots()):
-        if task is not producer:
+    roots = set(group.get_roots())
+    for task in group:
+        if task is producer:
+            continue
+        if task in roots:
             producer >> task
             task.trigger_rule = "all_done"
-    for task in group:
         model = getattr(task, "model_unique_id", None)
-        if task is producer or model is None:
-            continue
-        nodes = producer.tests_per_model.get(model, []) if task.task_id.endswith(".test") else [model]
-        task.on_failure_callback = [report_failed_nodes(nodes)]  # a list, as BaseOperator stores it
+        if model is not None:
+            nodes = producer.tests_per_model.get(model, []) if task.task_id.endswith(".test") else [model]
+            task.on_failure_callback = [report_failed_nodes(nodes)]  # a list, as BaseOperator stores it
     return group
