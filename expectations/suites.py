@@ -151,8 +151,11 @@ def _between(name: str, column: str, severity: Severity, description: str, *,
 # --------------------------------------------------------------------------- raw
 
 
+# published_on is a day in UTC+7; fetched_at is naive UTC.
 RAW_ARTICLES_SQL = """
-select article_id, source_uri, published_at, published_on, published_precision, fetched_at
+select article_id, source_uri, published_at, published_on, published_precision, fetched_at,
+       date_diff('day', cast(fetched_at + interval 7 hour as date), published_on)
+           as days_published_after_fetch
 from raw.articles
 """
 
@@ -185,6 +188,10 @@ def _raw_specs(as_of: datetime) -> tuple[SuiteSpec, ...]:
             _between("published_on_not_in_future", "published_on", "critical",
                      "No article's publication day is after today (UTC+7).",
                      max_value=today),
+            _between("published_not_after_fetch", "days_published_after_fetch", "critical",
+                     "No article is published after the day it was fetched (UTC+7): a date "
+                     "that does not depend on when the validation runs.",
+                     max_value=0),
             _in_set("published_precision_known", "published_precision", PUBLISHED_PRECISIONS,
                     "critical", "Publication precision is minute, day or month (or null)."),
         ),

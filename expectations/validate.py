@@ -151,7 +151,7 @@ class StageResult:
 
 
 def validate_stage(warehouse_path: str | Path, stage: str, run_id: str,
-                   report_dir: Path) -> StageResult:
+                   report_dir: Path, *, as_of: datetime) -> StageResult:
     """Validate one stage of the warehouse and record the results.
 
     Args:
@@ -163,6 +163,9 @@ def validate_stage(warehouse_path: str | Path, stage: str, run_id: str,
             and suite are replaced, so a re-run never duplicates them.
         report_dir: Folder for ``validation_<stage>.html`` and ``validation_<stage>.json``
             (created if missing).
+        as_of: The instant of the validation (aware, or naive UTC), given by the caller so that
+            the result never depends on when the code happens to run: "in the future" means after
+            it, and the audit rows are stamped with it.
 
     Returns:
         The stage status, per-suite counts and report paths. A failing validation is a
@@ -177,8 +180,9 @@ def validate_stage(warehouse_path: str | Path, stage: str, run_id: str,
     path = Path(warehouse_path)
     if not path.is_file():
         raise FileNotFoundError(f"warehouse file not found: {path}")
-    validated_at = datetime.now(UTC).replace(tzinfo=None)
-    as_of = datetime.now(NEWS_TIMEZONE).replace(tzinfo=None)
+    instant = as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)
+    validated_at = instant.astimezone(UTC).replace(tzinfo=None)
+    as_of = instant.astimezone(NEWS_TIMEZONE).replace(tzinfo=None)
 
     specs, frames = _read_frames(path, stage, as_of)
     suites = _run_suites(specs, frames, stage)

@@ -144,9 +144,13 @@ class ArticleCall:
 
 def extract_calls(
     sentences: list[str], gaz: Gazetteer, published: PublishedDate | None, article_years: list[int],
-    masks: list[list[tuple[int, int]]] | None = None, not_before: date | None = None,
+    masks: list[list[tuple[int, int]]] | None = None, not_before: date | None = None, *, as_of: date,
 ) -> list[ArticleCall]:
-    """Calls the article reports. `not_before` is the earliest date the article's events allow."""
+    """Calls the article reports.
+
+    `not_before` is the earliest date the article's events allow; `as_of` is the latest (the day the
+    page was fetched), so the same page gives the same calls whatever day it is parsed on.
+    """
     ref = gaz.ref
     memory = ArticleMemory()
     about_calls = any(STRONG_TRIGGER.search(s) for s in sentences)
@@ -176,7 +180,7 @@ def extract_calls(
         STRONG_TRIGGER.search(s) or re.search(r"thông tin (?:này|trên|đó)", s, re.I))]
     calls = [c for c in calls if not _denied(c, denials)]
     _attach_initiators(calls, initiators)
-    _resolve_dates(calls, published, article_years, ref, not_before)
+    _resolve_dates(calls, published, article_years, ref, not_before, as_of)
     for call in calls:
         _resolve_roles(call, ref)
         call.parties = _one_row_per_actor(call.parties)
@@ -537,8 +541,7 @@ def _feasible_periods(call: ArticleCall, ref: Reference) -> list[tuple[date, dat
 
 
 def _resolve_dates(calls: list[ArticleCall], published: PublishedDate | None, article_years: list[int],
-                   ref: Reference, not_before: date | None) -> None:
-    today = date.today()
+                   ref: Reference, not_before: date | None, as_of: date) -> None:
     anchor: date | None = None
     for call in calls:
         mention = call.date
@@ -553,7 +556,7 @@ def _resolve_dates(calls: list[ArticleCall], published: PublishedDate | None, ar
             siblings = [c for c in calls if c.date is not None and not c.date.has_year
                         and (c.date.day, c.date.month) == (mention.day, mention.month)]
             periods = [span for c in siblings for span in _feasible_periods(c, ref)]
-            call.resolved = _resolve_from_context(mention, periods, anchor, article_years, not_before, today)
+            call.resolved = _resolve_from_context(mention, periods, anchor, article_years, not_before, as_of)
             call.confidence = 0.75
         elif mention is None and published is not None and call.structured:
             # The article says a call took place but not when: its month is the publication month.
@@ -561,14 +564,14 @@ def _resolve_dates(calls: list[ArticleCall], published: PublishedDate | None, ar
             call.confidence = 0.6
         if call.resolved and anchor is None and call.resolved.precision == DAY:
             anchor = call.resolved.value
-        if call.resolved and call.resolved.value > today:
+        if call.resolved and call.resolved.value > as_of:
             call.resolved = None
 
 
 def _resolve_from_context(mention: DateMention, periods: list[tuple[date, date]], anchor: date | None,
-                          article_years: list[int], not_before: date | None, today: date) -> ResolvedDate | None:
+                          article_years: list[int], not_before: date | None, as_of: date) -> ResolvedDate | None:
     """The year of a day/month from what the article fixes: terms of office, events, years it names."""
-    years = candidate_years(mention, periods + [(date(1945, 1, 1), today)])
+    years = candidate_years(mention, periods + [(date(1945, 1, 1), as_of)])
     if not years:
         return None
     if anchor is not None:

@@ -92,19 +92,19 @@ class FetchReport:
         }
 
 
-def fetch_new(config_path: Path | str, store_dir: Path | str, now: datetime | None = None, *,
+def fetch_new(config_path: Path | str, store_dir: Path | str, now: datetime, *,
               sources: Collection[str] | None = None, client: HttpClient | None = None,
               config: FetchConfig | None = None, clock: Callable[[], float] = time.monotonic) -> FetchReport:
     """Read the feeds, fetch the article pages not in the store yet, save them; see the module docstring.
 
-    `now` (default: the current UTC time; aware or naive UTC) stamps the pages' `fetched_at`, the
+    `now` (aware or naive UTC) stamps the pages' `fetched_at`, the
     key `documents_in_window` selects on; the wall clock is kept apart as `retrieved_at`. A DAG run
     for the interval [start, end) passes an instant inside it (e.g. its data_interval_start), so
     the pages it fetches fall in its own window. `sources` restricts the run to some source
     names. `config` overrides reading `config_path`.
     """
     config = config or load_config(config_path)
-    stamp = to_utc_naive(now or datetime.now(UTC))
+    stamp = to_utc_naive(now)
     selected = _select(config, sources)
     client = client or HttpClient(config.client)
     deadline = clock() + config.max_run_seconds if config.max_run_seconds else None
@@ -314,7 +314,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    report = fetch_new(args.config, args.store, sources=args.source)
+    # The command line is where a fetch run takes its time from: the moment it was started.
+    report = fetch_new(args.config, args.store, datetime.now(UTC), sources=args.source)
     json.dump(report.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")
     return 0

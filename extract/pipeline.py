@@ -64,7 +64,8 @@ def process_document(doc: RawDocument, gaz: Gazetteer, run_id: str) -> ArticleRo
     masks = [credit_spans(s) for s in sentences]
     years = sorted({int(y) for y in _YEAR.findall(body)})
     floors = [lo for phrase, lo, _ in gaz.ref.events if lo and phrase in body]
-    calls = extract_calls(sentences, gaz, clean.published, years, masks, max(floors) if floors else None)
+    calls = extract_calls(sentences, gaz, clean.published, years, masks, max(floors) if floors else None,
+                          as_of=doc.fetched_at.date())
     aid = extract_aid(sentences, gaz, clean.published)
     article_id = article_id_for(body)
     published = clean.published

@@ -161,10 +161,10 @@ def load_extracted(settings: Settings, extracted: Path, run_id: str) -> dict[str
     return counts
 
 
-def validate(settings: Settings, stage: str, run_id: str) -> dict[str, Any]:
+def validate(settings: Settings, stage: str, run_id: str, as_of: datetime) -> dict[str, Any]:
     from expectations.validate import validate_stage
 
-    result = validate_stage(settings.build_path, stage, run_id, settings.reports_dir / _safe(run_id))
+    result = validate_stage(settings.build_path, stage, run_id, settings.reports_dir / _safe(run_id), as_of=as_of)
     return {"stage": stage, "status": result.status, "report": str(result.report_path)}
 
 

@@ -69,8 +69,10 @@ def test_the_scheduled_run_for_a_day_reads_that_day_once_it_is_over(dagbag):
 
     dag = dagbag.dags["news_warehouse_daily"]
     previous = DataInterval(datetime(2026, 11, 20, tzinfo=UTC), datetime(2026, 11, 21, tzinfo=UTC))
+    # catchup=True: the run after a given interval is the next day, whatever day the test runs on
+    # (with catchup=False the answer is "the latest complete day", which moves with the wall clock).
     scheduled = dag.timetable.next_dagrun_info(
-        last_automated_data_interval=previous, restriction=TimeRestriction(earliest=None, latest=None, catchup=False))
+        last_automated_data_interval=previous, restriction=TimeRestriction(earliest=None, latest=None, catchup=True))
     day = datetime(2026, 11, 21, tzinfo=UTC)
     assert scheduled.logical_date == day
     assert (scheduled.data_interval.start, scheduled.data_interval.end) == (day, day + timedelta(days=1))

@@ -6,13 +6,16 @@ reports per model); when the producer never ran, they must skip rather than wait
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import textwrap
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.e2e.conftest import DagRunner
 
-# Dated 2031 by its own date line: "published in the future" is a critical raw expectation.
+# Dated 2031 by its own date line, in a file last written in 2026 (its mtime is its fetch time):
+# "published after it was fetched" is a critical raw expectation, on any day the test runs.
 FUTURE_ARTICLE = textwrap.dedent("""\
     Thủ tướng Nhật Bản điện đàm với Thủ tướng Australia
 
@@ -27,7 +30,10 @@ def test_a_critical_raw_failure_stops_the_run_without_running_dbt(tmp_path_facto
     home = tmp_path_factory.mktemp("airflow-raw-failure")
     inbox = home / "inbox"
     inbox.mkdir()
-    (inbox / "tuong-lai.txt").write_text(FUTURE_ARTICLE, encoding="utf-8")
+    article = inbox / "tuong-lai.txt"
+    article.write_text(FUTURE_ARTICLE, encoding="utf-8")
+    fetched = datetime(2026, 11, 20, 9, 0, tzinfo=UTC).timestamp()
+    os.utime(article, (fetched, fetched))
     warehouse = home / "warehouse.duckdb"
     runner = DagRunner(home)
     run = runner.start(inbox, warehouse, "2026-11-20")

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -24,6 +24,8 @@ from expectations.suites import (
 from expectations.validate import validate_stage
 
 SCHEMA_SQL = REPO / "extract" / "warehouse_schema.sql"
+# The validation's instant, fixed: "in the future" must mean the same thing on any day the tests run.
+AS_OF = datetime(2025, 6, 1, 12, 0)
 
 MARTS_DDL = """
 create schema if not exists marts;
@@ -125,7 +127,7 @@ def _failed_expectations(path: Path, run_id: str) -> set[tuple[str, str]]:
 
 def test_good_marts_pass(warehouse: Path, report_dir: Path) -> None:
     started = time.perf_counter()
-    result = validate_stage(warehouse, "marts", "run-1", report_dir)
+    result = validate_stage(warehouse, "marts", "run-1", report_dir, as_of=AS_OF)
     elapsed = time.perf_counter() - started
     print(f"validate_stage(marts) took {elapsed:.2f} s")
 
@@ -143,7 +145,7 @@ def test_good_marts_pass(warehouse: Path, report_dir: Path) -> None:
 
 
 def test_good_raw_pass(warehouse: Path, report_dir: Path) -> None:
-    result = validate_stage(warehouse, "raw", "run-1", report_dir)
+    result = validate_stage(warehouse, "raw", "run-1", report_dir, as_of=AS_OF)
     assert result.status == "passed", result.failures
     assert set(result.counts) == {"raw_articles.raw", "raw_article_calls.raw",
                                   "raw_aid_mentions.raw"}
@@ -153,7 +155,7 @@ def test_good_raw_pass(warehouse: Path, report_dir: Path) -> None:
 def test_call_after_its_article_fails(warehouse: Path, report_dir: Path) -> None:
     # art-1 was published on 19 March; a call on 20 March cannot be in it.
     _execute(warehouse, "update marts.fct_call set call_date = date '2025-03-20'")
-    result = validate_stage(warehouse, "marts", "run-2", report_dir)
+    result = validate_stage(warehouse, "marts", "run-2", report_dir, as_of=AS_OF)
 
     assert result.status == "failed"
     assert _failed_expectations(warehouse, "run-2") == {
@@ -175,10 +177,10 @@ def test_month_precision_publication_allows_later_day(warehouse: Path,
             published_precision = 'month' where article_id = 'art-1';
         update marts.fct_call set call_date = date '2025-03-20';
     """)
-    assert validate_stage(warehouse, "marts", "run-m", report_dir).status == "passed"
+    assert validate_stage(warehouse, "marts", "run-m", report_dir, as_of=AS_OF).status == "passed"
     # ...but not one in April.
     _execute(warehouse, "update marts.fct_call set call_date = date '2025-04-02'")
-    result = validate_stage(warehouse, "marts", "run-m", report_dir)
+    result = validate_stage(warehouse, "marts", "run-m", report_dir, as_of=AS_OF)
     assert result.status == "failed"
     assert _failed_expectations(warehouse, "run-m") == {
         ("fct_call.marts", "call_not_after_reporting_article")}
@@ -187,7 +189,7 @@ def test_month_precision_publication_allows_later_day(warehouse: Path,
 def test_unknown_country_in_bridge_fails(warehouse: Path, report_dir: Path) -> None:
     _execute(warehouse, "update marts.bridge_call_participant set country_iso3 = 'XXX' "
                         "where actor_id = 'trump'")
-    result = validate_stage(warehouse, "marts", "run-3", report_dir)
+    result = validate_stage(warehouse, "marts", "run-3", report_dir, as_of=AS_OF)
 
     assert result.status == "failed"
     assert _failed_expectations(warehouse, "run-3") == {
@@ -202,7 +204,7 @@ def test_unknown_actor_and_single_country_call_fail(warehouse: Path,
         update marts.bridge_call_participant set actor_key = null where actor_id = 'trump';
         update marts.bridge_call_participant set country_iso3 = 'USA';
     """)
-    result = validate_stage(warehouse, "marts", "run-4", report_dir)
+    result = validate_stage(warehouse, "marts", "run-4", report_dir, as_of=AS_OF)
 
     assert result.status == "failed"
     assert _failed_expectations(warehouse, "run-4") == {
@@ -215,16 +217,24 @@ def test_unknown_actor_and_single_country_call_fail(warehouse: Path,
 
 
 def test_call_in_the_future_fails(warehouse: Path, report_dir: Path) -> None:
-    tomorrow = date.today() + timedelta(days=2)
-    _execute(warehouse, f"update marts.fct_call set call_date = date '{tomorrow}'")
-    validate_stage(warehouse, "marts", "run-5", report_dir)
+    after = (AS_OF + timedelta(days=2)).date()
+    _execute(warehouse, f"update marts.fct_call set call_date = date '{after}'")
+    validate_stage(warehouse, "marts", "run-5", report_dir, as_of=AS_OF)
     assert ("fct_call.marts", "call_date_in_range") in _failed_expectations(warehouse, "run-5")
+
+
+def test_article_published_after_it_was_fetched_fails_whenever_validated(warehouse: Path, report_dir: Path) -> None:
+    # Published 2 days after its page was fetched: wrong on any validation day, even years later.
+    _execute(warehouse, "update raw.articles set published_on = date '2025-03-21', published_at = null")
+    for run_id, as_of in (("run-p1", AS_OF), ("run-p2", datetime(2031, 1, 1))):
+        assert validate_stage(warehouse, "raw", run_id, report_dir, as_of=as_of).status == "failed"
+        assert _failed_expectations(warehouse, run_id) == {("raw_articles.raw", "published_not_after_fetch")}
 
 
 def test_malformed_call_fails(warehouse: Path, report_dir: Path) -> None:
     _execute(warehouse, "update marts.fct_call set participant_countries = 'RUS|usa', "
                         "n_participants = 1, mode = 'letter'")
-    result = validate_stage(warehouse, "marts", "run-f", report_dir)
+    result = validate_stage(warehouse, "marts", "run-f", report_dir, as_of=AS_OF)
     assert result.status == "failed"
     assert _failed_expectations(warehouse, "run-f") == {
         ("fct_call.marts", "participant_countries_format"),
@@ -235,7 +245,7 @@ def test_malformed_call_fails(warehouse: Path, report_dir: Path) -> None:
 
 def test_warning_only_problem_warns(warehouse: Path, report_dir: Path) -> None:
     _execute(warehouse, "update marts.fct_aid set recipient_iso3 = 'USA'")
-    result = validate_stage(warehouse, "marts", "run-6", report_dir)
+    result = validate_stage(warehouse, "marts", "run-6", report_dir, as_of=AS_OF)
 
     assert result.status == "warned"
     assert result.counts["fct_aid.marts"]["failed_warning"] == 1
@@ -246,13 +256,13 @@ def test_warning_only_problem_warns(warehouse: Path, report_dir: Path) -> None:
 
 def test_raw_warning_and_critical(warehouse: Path, report_dir: Path) -> None:
     _execute(warehouse, "update raw.aid_mentions set donor_iso3 = null")
-    assert validate_stage(warehouse, "raw", "run-7", report_dir).status == "warned"
+    assert validate_stage(warehouse, "raw", "run-7", report_dir, as_of=AS_OF).status == "warned"
 
     _execute(warehouse, """
         update raw.aid_mentions set currency = 'XYZ';
         update raw.article_calls set date_precision = null;
     """)
-    result = validate_stage(warehouse, "raw", "run-7", report_dir)
+    result = validate_stage(warehouse, "raw", "run-7", report_dir, as_of=AS_OF)
     assert result.status == "failed"
     assert _failed_expectations(warehouse, "run-7") == {
         ("raw_aid_mentions.raw", "donor_not_null"),
@@ -262,21 +272,21 @@ def test_raw_warning_and_critical(warehouse: Path, report_dir: Path) -> None:
 
 
 def test_rerun_with_same_run_id_replaces_rows(warehouse: Path, report_dir: Path) -> None:
-    first = validate_stage(warehouse, "marts", "run-8", report_dir)
+    first = validate_stage(warehouse, "marts", "run-8", report_dir, as_of=AS_OF)
     n_first = _query(warehouse, "select count(*) from audit.validation_results "
                                 "where run_id = 'run-8'")[0][0]
     assert n_first == sum(c["evaluated"] for c in first.counts.values()) > 0
 
     _execute(warehouse, "update marts.fct_aid set recipient_iso3 = 'USA'")
-    second = validate_stage(warehouse, "marts", "run-8", report_dir)
+    second = validate_stage(warehouse, "marts", "run-8", report_dir, as_of=AS_OF)
     assert second.status == "warned"
     assert _query(warehouse, "select count(*), count(*) filter (where not success) "
                              "from audit.validation_results where run_id = 'run-8'") == [
         (n_first, 1)]
 
     # the raw stage of the same run keeps its own rows; another run adds its own
-    validate_stage(warehouse, "raw", "run-8", report_dir)
-    validate_stage(warehouse, "marts", "run-9", report_dir)
+    validate_stage(warehouse, "raw", "run-8", report_dir, as_of=AS_OF)
+    validate_stage(warehouse, "marts", "run-9", report_dir, as_of=AS_OF)
     per_run = dict(_query(warehouse, "select run_id, count(*) from audit.validation_results "
                                      "group by run_id"))
     n_raw = sum(len(s.expectations) for s in suite_specs("raw", as_of=first.validated_at))
@@ -285,7 +295,7 @@ def test_rerun_with_same_run_id_replaces_rows(warehouse: Path, report_dir: Path)
 
 def test_reports_are_self_contained(warehouse: Path, report_dir: Path) -> None:
     _execute(warehouse, "update marts.fct_call set call_date = date '2025-03-20'")
-    result = validate_stage(warehouse, "marts", "run-10", report_dir)
+    result = validate_stage(warehouse, "marts", "run-10", report_dir, as_of=AS_OF)
 
     assert result.report_path == report_dir / "validation_marts.html"
     page = result.report_path.read_text(encoding="utf-8")
@@ -302,12 +312,12 @@ def test_reports_are_self_contained(warehouse: Path, report_dir: Path) -> None:
 
 def test_unknown_stage_is_rejected(warehouse: Path, report_dir: Path) -> None:
     with pytest.raises(ValueError, match="unknown stage"):
-        validate_stage(warehouse, "staging", "run-x", report_dir)
+        validate_stage(warehouse, "staging", "run-x", report_dir, as_of=AS_OF)
 
 
 def test_missing_warehouse_is_an_error(tmp_path: Path, report_dir: Path) -> None:
     with pytest.raises(FileNotFoundError):
-        validate_stage(tmp_path / "nope.duckdb", "raw", "run-x", report_dir)
+        validate_stage(tmp_path / "nope.duckdb", "raw", "run-x", report_dir, as_of=AS_OF)
 
 
 def test_suites_are_well_formed() -> None:

@@ -19,14 +19,18 @@ def gazetteer() -> Gazetteer:
     return Gazetteer(load_reference(PROJECT_ROOT / "dbt_project" / "seeds"))
 
 
+# The day the test pages are taken as fetched: the latest a call can be dated (never the wall clock).
+FETCHED_ON = date(2026, 11, 22)
+
+
 @pytest.fixture()
 def calls_in(gazetteer):
     """Calls found in a short text, optionally published on a given day."""
 
-    def run(text: str, published: date | None = None, not_before: date | None = None):
+    def run(text: str, published: date | None = None, not_before: date | None = None, as_of: date = FETCHED_ON):
         sentences = split_sentences([p for p in text.split("\n") if p.strip()])
         pub = PublishedDate(published, "day", "test") if published else None
-        return extract_calls(sentences, gazetteer, pub, [], None, not_before)
+        return extract_calls(sentences, gazetteer, pub, [], None, not_before, as_of=as_of)
 
     return run
 

@@ -18,10 +18,23 @@ import pytest
 
 from extract.cleaning import clean_html
 from extract.fetch import documents_in_window, fetch_new, to_utf8
-from extract.http_client import canonical_url
+from extract.fetch_config import load_config
+from extract.http_client import HttpClient, canonical_url
 from extract.page_store import PageStore, url_key
 from extract.sources import RawDocument, Rejected
-from tests.extract.local_site import HOST, UA, Site, article, assert_spaced, atom, client, rss, sitemap, write_config
+from tests.extract.local_site import (
+    HOST,
+    UA,
+    Site,
+    article,
+    assert_spaced,
+    atom,
+    client,
+    rss,
+    sitemap,
+    timed_site,
+    write_config,
+)
 
 DAY1 = datetime(2026, 11, 20, 23, 0, 0)
 DAY2 = datetime(2026, 11, 21, 23, 0, 0)
@@ -126,7 +139,7 @@ def test_robots_txt_is_honoured_and_read_once_per_host(site: Site) -> None:
 
 def test_robots_crawl_delay_raises_the_host_interval(site: Site) -> None:
     site.add("/robots.txt", "User-agent: *\nCrawl-delay: 4\nDisallow:\n", content_type="text/plain")
-    http = client(max_crawl_delay=0.25)  # the cap keeps the test fast: 4 s asked, 0.25 s used
+    http = client(timed_site(site), max_crawl_delay=0.25)  # 4 s asked, 0.25 s used
     assert http.get(site.add("/tin/a.html", article(1)), allowed_hosts=[HOST]).ok
     assert http.limiter.interval(HOST) == 0.25
     assert_spaced([h.at for h in site.hits], 0.25)
@@ -158,7 +171,7 @@ def test_conditional_get_gives_304(site: Site, validator: str) -> None:
 
 def test_rate_limit_spaces_requests_to_one_host(site: Site) -> None:
     urls = [site.add(f"/tin/nhip-{i}.html", article(i)) for i in range(4)]
-    http = client(min_interval=0.2)
+    http = client(timed_site(site), min_interval=0.2)
     for url in urls:
         assert http.get(url, allowed_hosts=[HOST]).ok
     times = [h.at for h in site.hits]  # robots.txt counts as a request to the host too
@@ -168,13 +181,13 @@ def test_rate_limit_spaces_requests_to_one_host(site: Site) -> None:
 
 def test_rate_limit_is_per_host(site: Site) -> None:
     site.add("/tin/x.html", article(1))
-    http = client(min_interval=0.3)
-    started = time.monotonic()
+    clock = timed_site(site)
+    http = client(clock, min_interval=0.3)
+    started = clock()
     for host in (HOST, "localhost", HOST, "localhost"):
         assert http.get(site.url("/tin/x.html", host=host), allowed_hosts=[HOST, "localhost"]).ok
-    elapsed = time.monotonic() - started
-    # Per host: robots, x, x. One limiter for both would give 5 gaps (1.5 s); per host it is ~0.9 s.
-    assert 0.55 <= elapsed < 1.4, elapsed
+    # Per host: robots, x, x. One limiter for both would space all six requests (1.5 s); per host it is 0.9 s.
+    assert clock() - started == pytest.approx(0.9)
     for host in (HOST, "localhost"):
         assert_spaced([h.at for h in site.hits if h.host.startswith(host)], 0.3)
 
@@ -370,7 +383,9 @@ def test_source_rate_limit_applies_to_its_hosts(site: Site, tmp_path: Path) -> N
     site.add("/rss.xml", rss([(u, f"Bài {i}", "") for i, u in enumerate(urls)]), content_type="application/rss+xml")
     config = write_config(tmp_path, [{"name": "s", "kind": "rss", "url": site.url("/rss.xml"), "allowed_hosts": [HOST],
                                       "min_interval_seconds": 0.2}])
-    assert len(fetch_new(config, tmp_path / "pages", now=DAY1).fetched) == 3
+    clock = timed_site(site)
+    http = HttpClient(load_config(config).client, clock=clock, sleep=clock.sleep)
+    assert len(fetch_new(config, tmp_path / "pages", now=DAY1, clock=clock, client=http).fetched) == 3
     times = [h.at for h in site.hits]  # robots, feed, three pages
     assert len(times) == 5
     assert_spaced(times, 0.2)
