@@ -20,6 +20,7 @@ from extract.dates import (
     DAY,
     MONTH,
     DateMention,
+    UNDATED,
     PublishedDate,
     ResolvedDate,
     candidate_years,
@@ -29,6 +30,8 @@ from extract.dates import (
 )
 from extract.reference import FAR_FUTURE, Reference
 from extract.resolve import COUNTERPART, ArticleMemory, Gazetteer, Person, find_people
+
+UNDATED_CONFIDENCE = 0.4
 
 STRONG_TRIGGER = re.compile(
     r"điện đàm|điện thoại|cuộc gọi|gọi điện|hội đàm trực tuyến|trao đổi trực tuyến|hội nghị trực tuyến|"
@@ -184,7 +187,22 @@ def extract_calls(
     for call in calls:
         _resolve_roles(call, ref)
         call.parties = _one_row_per_actor(call.parties)
-    return [c for c in calls if c.resolved is not None and len(c.countries) >= 2]
+    calls = [c for c in calls if len(c.countries) >= 2]
+    dated = [c for c in calls if c.resolved is not None]
+    for call in calls:
+        if call.resolved is None:
+            # A call found without a date the text fixes stays a fact: undated, and trusted less.
+            call.resolved = UNDATED
+            call.confidence = UNDATED_CONFIDENCE
+    return [c for c in calls if c.resolved is not UNDATED or _stands_alone_undated(c, dated)]
+
+
+def _stands_alone_undated(call: ArticleCall, dated: list[ArticleCall]) -> bool:
+    """An undated call is kept when the text states it outright ("A điện đàm với B") and the article
+    reports no dated call of the same countries, which would be the same call told again without its date.
+    Sentences that only refer back to a call ("Trong cuộc điện đàm, ...") name topics, not parties.
+    """
+    return call.structured and not any(call.countries <= other.countries for other in dated)
 
 
 def _one_row_per_actor(parties: list[Person]) -> list[Person]:
@@ -542,6 +560,9 @@ def _feasible_periods(call: ArticleCall, ref: Reference) -> list[tuple[date, dat
 
 def _resolve_dates(calls: list[ArticleCall], published: PublishedDate | None, article_years: list[int],
                    ref: Reference, not_before: date | None, as_of: date) -> None:
+    latest = as_of
+    if published is not None:
+        latest = min(latest, _month_end(published.value) if published.precision == MONTH else published.value)
     anchor: date | None = None
     for call in calls:
         mention = call.date
@@ -564,8 +585,8 @@ def _resolve_dates(calls: list[ArticleCall], published: PublishedDate | None, ar
             call.confidence = 0.6
         if call.resolved and anchor is None and call.resolved.precision == DAY:
             anchor = call.resolved.value
-        if call.resolved and call.resolved.value > as_of:
-            call.resolved = None
+        if call.resolved and call.resolved.value > latest:
+            call.resolved = None  # no call happens after the article reporting it: the date was misread
 
 
 def _resolve_from_context(mention: DateMention, periods: list[tuple[date, date]], anchor: date | None,
@@ -591,7 +612,7 @@ def _month_end(day: date) -> date:
 
 def _resolve_roles(call: ArticleCall, ref: Reference) -> None:
     """A party named only by role ("Bộ trưởng Quốc phòng Mỹ") becomes whoever held it that day."""
-    if call.resolved is None:
+    if call.resolved is None or call.resolved.value is None:
         return
     day = call.resolved.value
     for party in call.parties:

@@ -170,9 +170,13 @@ def find_dates(text: str) -> list[DateMention]:
 
 @dataclass(frozen=True)
 class ResolvedDate:
-    value: date
+    value: date | None  # None: the text fixes no date (precision UNKNOWN)
     precision: str
     basis: str
+
+
+# A call the text reports without a date it fixes: kept, never dropped for the missing attribute.
+UNDATED = ResolvedDate(None, "unknown", "unknown")
 
 
 def latest_on_or_before(day: int | None, month: int, reference: date) -> date:

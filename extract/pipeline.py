@@ -99,7 +99,8 @@ def _call_rows(rows: ArticleRows, article_id: str, calls: list[ArticleCall]) -> 
         initiator = call.initiator
         calls_out.append({
             "article_call_id": call_id, "article_id": article_id, "sentence_index": call.sentence_index,
-            "evidence_text": call.evidence, "call_date": call.resolved.value.isoformat(),
+            "evidence_text": call.evidence,
+            "call_date": call.resolved.value.isoformat() if call.resolved.value else None,
             "date_precision": call.resolved.precision, "date_basis": call.resolved.basis, "mode": call.mode,
             "initiator_country_iso3": initiator.country_iso3 if initiator else None,
             "initiator_actor_id": initiator.actor_id if initiator and initiator.is_reference else None,
