@@ -9,8 +9,9 @@ the same amount in a near-identical sentence are not new rows.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from itertools import combinations
 
 from extract.dates import PublishedDate, find_dates, resolve_with_reference
 from extract.numbers import MoneyMention, find_money
@@ -23,7 +24,8 @@ AID_WORDS = re.compile(
 )
 NOT_AID = re.compile(
     r"thương mại|kim ngạch|xuất khẩu|nhập khẩu|doanh thu|thiệt hại|tổn thất|GDP|lợi nhuận|vốn hóa|"
-    r"ngân sách quốc phòng|chi tiêu quốc phòng|hợp đồng|giá trị giao dịch|bồi thường|đầu tư",
+    r"ngân sách quốc phòng|chi tiêu quốc phòng|hợp đồng|giá trị giao dịch|bồi thường|đầu tư|"
+    r"\bvay\b|tín dụng",
     re.I,
 )
 # "nâng tổng ... lên", "tổng cam kết ... đã lên tới", "tổng giá trị ... khoảng": a total, not a package.
@@ -51,15 +53,26 @@ STATUS_WORDS = [
     ("announced", re.compile(r"công bố|thông báo|cam kết|tuyên bố|sẽ|viện trợ", re.I)),
 ]
 _RECIPIENT_BEFORE = re.compile(
-    r"(?:\bcho|\btới|\bđến|\bgiúp|\bhỗ trợ|\btại|\bcứu trợ|\bở)\s*"
-    r"(?:(?:nhân dân|người dân|đồng bào|chính phủ)\s+|miền \w+\s+)?$",
+    r"(?:\bcho|\btới|\bđến|\bgiúp|\bhỗ trợ|\btại|\bcứu trợ|\bở|\btặng)\s*"  # + tặng
+    r"(?:(?:mỗi nước|mỗi quốc gia|các nước|hai nước|đại diện|phía)\s+)?"  # a head noun before the country
+    r"(?:(?:nhân dân|người dân|đồng bào|chính phủ)(?:\s+và\s+(?:nhân dân|chính phủ))?\s+|miền \w+\s+)?$",
     re.I,
 )
+# a non-state giver standing between the country and the amount, or a country inside an organisation's name.
+_NON_STATE_AGENT = re.compile(
+    r"(?<!thông qua )(?<!qua )\b(?:tổ chức (?:dân sự|phi chính phủ|từ thiện|xã hội)|doanh nghiệp|công ty|tập đoàn|"
+    r"nhà hảo tâm|hội viên|(?:UBND|Ủy ban nhân dân) (?:tỉnh|thành phố)|(?-i:(?<!Quốc )(?<!quốc )Hội\b(?! nghị| đàm| thảo)))", re.I)
+_ORG_NAME_BEFORE = re.compile(r"(?:\bHội|Công ty|Tập đoàn|Tổng Công ty|Ngân hàng|Quỹ)\b[^,.;:]{0,30}$")
+_DISTRIBUTIVE = re.compile(r"\bmỗi (?:nước|quốc gia|bên)\b", re.I)
+_LIST_GAP = re.compile(r"^[\s,]*(?:và\s+)?(?:(?:chính phủ|nhân dân)\s*(?:và\s+)?)*$", re.I)
 _LOCATED = re.compile(r"(?:\btại|\bở|\bthăm|\bkhỏi)\s*$", re.I)
 _DONOR_AFTER = re.compile(
     r"(?:\bmà|\bdo|\bcủa|\btừ|\bphía)\s*(?:(?:chính phủ|nhân dân|người dân)(?:\s+và\s+(?:nhân dân|chính phủ))?\s+)?$", re.I
 )
 _FIRST_PERSON = re.compile(r"\b(?:cho chúng tôi|chúng tôi)\b", re.I)
+
+
+CANDIDATE_CONFIDENCE = 0.3
 
 
 @dataclass
@@ -78,6 +91,7 @@ class AidMention:
 def extract_aid(sentences: list[str], gaz: Gazetteer, published: PublishedDate | None) -> list[AidMention]:
     memory = ArticleMemory()
     found: list[AidMention] = []
+    conversions: list[tuple[str | None, str | None, float, str]] = []
     for index, sentence in enumerate(sentences):
         money = find_money(sentence)
         masks = [(m.start, m.end) for m in money]
@@ -88,17 +102,91 @@ def extract_aid(sentences: list[str], gaz: Gazetteer, published: PublishedDate |
         if PART_OF_PREVIOUS.match(sentence) and found:
             continue  # "Trong gói viện trợ này, 30 triệu ...": a part of the package already counted
         kept = _package_amounts(sentence, money)
+        for amount in money:  # remember bracketed conversions of a kept amount
+            if amount not in kept and kept and all(k.currency != amount.currency for k in kept):
+                d, r = _parties(sentence, people, kept[0])
+                conversions.append((d, r, amount.amount, amount.currency))
         for amount in kept:
             window = sentence[max(0, amount.start - 60):amount.end + 30]
             if NOT_AID.search(window):
                 continue
+            if _non_state(sentence, people, amount):
+                continue
             donor, recipient = _parties(sentence, people, amount)
-            found.append(AidMention(
-                index, sentence, amount, donor, recipient, _kind(sentence, amount), _status(sentence),
-                _reported_date(sentence, published), 0.8 if donor and recipient else 0.5,
-            ))
+            recipients = _distributive(sentence, people, recipient) if _DISTRIBUTIVE.search(sentence) else []
+            if len(recipients) > 1:  # "X cho mỗi nước": one row per listed recipient
+                others = [p for p in people if p.country_iso3 and p.kind != "pronoun"
+                          and p.country_iso3 not in recipients and p.end <= amount.start]
+                donor = donor if donor not in recipients else (others[-1].country_iso3 if others else None)
+            for rec in recipients if len(recipients) > 1 else [recipient]:
+                found.append(AidMention(
+                    index, sentence, amount, donor, rec, _kind(sentence, amount), _status(sentence),
+                    _reported_date(sentence, published), 0.8 if donor and rec else 0.5,
+                ))
     _fill_from_context(found)
-    return _dedupe(found)
+    # a lone amount that the article elsewhere gives as the conversion of another is that package.
+    found = [f for f in found if not any(
+        (d in (None, f.donor_iso3)) and (r in (None, f.recipient_iso3)) and c == f.money.currency
+        and abs(a - f.money.amount) <= 0.01 * a for d, r, a, c in conversions)]
+    facts = _drop_sums(_dedupe([f for f in found if is_between_two_countries(f)]))
+    # An amount with a missing or identical end is not aid between two countries, but it is kept as a
+    # candidate for analysts (marts.fct_aid_candidate), unless it repeats an amount already placed.
+    placed = {(f.money.amount, f.money.currency) for f in facts}
+    candidates = [replace(f, confidence=CANDIDATE_CONFIDENCE) for f in found
+                  if not is_between_two_countries(f) and (f.money.amount, f.money.currency) not in placed]
+    return facts + _dedupe(candidates)
+
+
+def is_between_two_countries(aid: AidMention) -> bool:
+    """Aid is money or goods from one country to another: both ends known, and distinct."""
+    return bool(aid.donor_iso3 and aid.recipient_iso3 and aid.donor_iso3 != aid.recipient_iso3)
+
+
+def _drop_sums(found: list[AidMention]) -> list[AidMention]:
+    """a figure that only adds up other rows of the article (a headline total) is not a package."""
+    keep = []
+    for row in found:
+        others = [o for o in found if o is not row and (o.donor_iso3, o.recipient_iso3, o.money.currency)
+                  == (row.donor_iso3, row.recipient_iso3, row.money.currency) and o.money.amount < row.money.amount]
+        is_sum = any(abs(sum(o.money.amount for o in combo) - row.money.amount) <= 0.005 * row.money.amount
+                     for k in (2, 3) for combo in combinations(others, k))
+        if not is_sum:
+            keep.append(row)
+    return keep
+
+
+_GIVE_VERB = re.compile(r"\b(?:trao(?: tặng)?|tặng|gửi|ủng hộ|quyên góp|hỗ trợ|viện trợ|cung cấp|đóng góp)\b", re.I)
+
+
+def _non_state(sentence: str, people: list[Person], amount: MoneyMention) -> bool:
+    """the giver is an organisation: "Seoul cho phép 12 tổ chức dân sự gửi ... 2,13 triệu USD",
+    "Chủ tịch Hội Hữu nghị Việt Nam-Myanmar đã trao ... 540.750.000 đồng"."""
+    verbs = [m for m in _GIVE_VERB.finditer(sentence, 0, amount.start)]
+    if not verbs:
+        return False
+    verb = verbs[-1]
+    lo = max(0, verb.start() - 80)
+    agents = list(_NON_STATE_AGENT.finditer(sentence, lo, verb.start()))
+    if not agents:
+        return False
+    states = [p for p in people if p.country_iso3 and p.kind != "pronoun" and lo <= p.start < verb.start()
+              and not _ORG_NAME_BEFORE.search(sentence[:p.start])]
+    return not states or states[-1].start < agents[-1].start()
+
+
+def _distributive(sentence: str, people: list[Person], first: str | None) -> list[str]:
+    located = [p for p in people if p.country_iso3 and p.kind != "pronoun"]
+    start = next((i for i, p in enumerate(located) if p.country_iso3 == first
+                  and _RECIPIENT_BEFORE.search(sentence[:p.start])), None)
+    if start is None:
+        return []
+    out = [located[start].country_iso3]
+    for prev, nxt in zip(located[start:], located[start + 1:], strict=False):
+        if not _LIST_GAP.match(sentence[prev.end:nxt.start]):
+            break
+        if nxt.country_iso3 not in out:
+            out.append(nxt.country_iso3)
+    return out
 
 
 def _package_amounts(sentence: str, money: list[MoneyMention]) -> list[MoneyMention]:
@@ -145,6 +233,12 @@ def _parties(sentence: str, people: list[Person], amount: MoneyMention) -> tuple
     ]
     donor = donors_before[-1].country_iso3 if donors_before else (
         donors_after[0].country_iso3 if donors_after else None)
+    if donor is None:  # a quoted pledge: the speaker's country gives ("“Hơn một tỷ bảng ...”, Bộ trưởng Anh Healey phát biểu")
+        quote_end = max(sentence.rfind("”"), sentence.rfind('"'))
+        speaker = [p for p in located if quote_end > amount.end and p.start > quote_end and p.kind in ("person", "role")
+                   and p.country_iso3 != recipient]
+        if speaker:
+            donor = speaker[0].country_iso3
     return donor, recipient
 
 

@@ -19,8 +19,8 @@ from datetime import date
 from extract.dates import (
     DAY,
     MONTH,
-    DateMention,
     UNDATED,
+    DateMention,
     PublishedDate,
     ResolvedDate,
     candidate_years,
@@ -46,7 +46,8 @@ NEGATIVE = re.compile(
     r"từ chối|sẽ (?:có )?(?:cuộc )?(?:điện đàm|gọi|trao đổi)|dự kiến|kế hoạch|có thể (?:sẽ )?điện đàm|"
     r"muốn điện đàm|chưa (?:từng )?điện đàm|không điện đàm|đề nghị (?:một cuộc )?điện đàm|đề xuất (?:một cuộc )?điện đàm|"
     r"\bsẽ\b|sắp|chuẩn bị|điện mừng|hủy|hoãn|"
-    r"(?<!theo )đề (?:nghị|xuất)(?! của)[^.,;]{0,30}(?:điện đàm|cuộc gọi)|"  # a proposed call
+    # a proposed call, but not "đề nghị ... trong cuộc điện đàm" (a proposal made during a call)
+    r"(?<!theo )đề (?:nghị|xuất)(?! của)(?![^.,;]{0,30}\b(?:trong|tại|qua)\s+(?:một\s+)?cuộc)[^.,;]{0,30}(?:điện đàm|cuộc gọi)|"
     r"tăng cường|duy trì|thường xuyên|định kỳ|"  # habits and intentions, not a call that took place
     r"chờ tín hiệu|sẵn sàng (?:điện đàm|đối thoại|nói chuyện)|việc tổ chức (?:một )?cuộc (?:điện đàm|gọi)",  # not arranged yet
     re.I,
@@ -58,11 +59,14 @@ REPORTING = re.compile(
 )
 # After the trigger, these start a new clause whose names are not parties to the call.
 CLAUSE_END = re.compile(
-    r",\s*(?:trong bối cảnh|trong khi|khi|sau khi|nhằm|để|nối tiếp|kéo dài|lần đầu|rằng)|;|"
+    r",\s*(?:trong bối cảnh|trong khi|khi|sau khi|nhằm|để|nối tiếp|kéo dài|lần đầu|rằng|sau đó|rồi)|;|"
+    r"\s(?:và|rồi)\s+(?:(?:đồng ý|nhất trí|cam kết|quyết định|hứa)\s+)?(?:sẽ|dự kiến|tiếp tục)\b|"  # a new (future) predicate
     r",\s*(?=[^,]{0,40}\b(?:cho biết|cho hay|dẫn lời|đưa tin)\b)|"
     r"\s(?:giữa lúc|trong lúc|trong bối cảnh|khi|cho rằng|cho biết|về vấn đề|ngay sau|chỉ một ngày sau|sau lễ)\s",
     re.I,
 )
+MULTILATERAL = re.compile(r"tham dự|(?:đồng )?chủ trì|các nước|đa phương|các quan chức|các nhà lãnh đạo|thành viên", re.I)
+IN_PERSON = re.compile(r"bên lề|gặp trực tiếp|trực tiếp gặp|hội kiến|tiếp kiến|trong chuyến thăm|tại cuộc gặp", re.I)
 # A date right after these words belongs to something else (taking office, an earlier event).
 DATE_BLOCKERS = re.compile(
     r"(?:nhậm chức|đắc cử|bổ nhiệm|kể từ|từ khi|sau khi|trước khi|nối tiếp|cuộc gặp|chuyến thăm|gặp nhau|"
@@ -72,7 +76,9 @@ DATE_BLOCKERS = re.compile(
 # "từng điện đàm" (have talked before) is vague unless the sentence dates the call.
 VAGUE = re.compile(r"\btừng\b|nhiều lần|nhiều cuộc", re.I)
 # A trigger inside "trong cuộc điện đàm ..." opens a phrase; the parties are in the clause that follows.
-PREPOSITIONAL_TRIGGER = re.compile(r"(?:\btrong|\btại|\bqua)\s+(?:các\s+|những\s+)?(?:cuộc\s+)?$", re.I)
+PREPOSITIONAL_TRIGGER = re.compile(
+    r"(?:^|[,;]\s*|^\W*(?:trước đó|ngoài ra|đồng thời)\s*,?\s*)(?:trong|tại|qua|sau|ngay sau|trước)\s+"
+    r"(?:(?:một|các|những|hai|2|\d+)\s+)?(?:cuộc\s+)?$", re.I)  # only a fronted phrase, with determiners
 ANAPHOR_PARTIES = re.compile(
     r"(?:hai|2) (?:nhà lãnh đạo|lãnh đạo|nguyên thủ|bên|ông|bà|bộ trưởng|ngoại trưởng|thủ tướng|tổng thống|vị|"
     r"quan chức|người|tướng|nước)|giữa họ",
@@ -89,12 +95,14 @@ ANAPHOR_CALL = re.compile(
 )
 INITIATOR_AFTER = re.compile(
     r"theo (?:đề nghị|sáng kiến|yêu cầu|lời mời|đề xuất) của|nhận (?:được )?(?:cuộc )?(?:điện thoại|cuộc gọi|gọi)"
-    r"(?: điện thoại)? (?:của|từ)",
+    r"(?: điện thoại)? (?:của|từ)|"
+    r"(?<!nhận )(?<!nhận được )cuộc (?:gọi|điện thoại)(?: điện thoại)? của",  # "cuộc gọi của ông Trump ... tới B"
     re.I,
 )
 INITIATOR_DO = re.compile(r"\bdo\b(?P<who>[^,.;]{2,60}?)\b(?:khởi xướng|đề nghị|đề xuất|chủ động)", re.I)
 INITIATOR_BEFORE = re.compile(
     r"(?:là (?:người|phía|bên) (?:khởi xướng|đề nghị|đề xuất|chủ động)|đã gọi điện|đã chủ động gọi|chủ động gọi điện|đã gọi cho|"
+    r"(?:(?:đã|liền|trực tiếp|chủ động|bất ngờ|và)\s+)+gọi(?: điện(?: thoại)?)? (?:cho|tới|đến|chúc mừng)|"
     r"(?:đã )?chủ động (?:đề xuất|đề nghị|khởi xướng) cuộc)",
     re.I,
 )
@@ -120,6 +128,7 @@ class Mention:
     initiator: Person | None
     structured: bool
     subject: Person | None = None
+    weak_date: bool = False  # a report date ("Ngày X, theo Y, ...") or a relative date inside a quote
 
     @property
     def countries(self) -> frozenset[str]:
@@ -139,6 +148,7 @@ class ArticleCall:
     resolved: ResolvedDate | None = None
     confidence: float = 0.6
     initiator_evidence: str | None = None
+    weak_date: bool = False
 
     @property
     def countries(self) -> frozenset[str]:
@@ -198,11 +208,13 @@ def extract_calls(
 
 
 def _stands_alone_undated(call: ArticleCall, dated: list[ArticleCall]) -> bool:
-    """An undated call is kept when the text states it outright ("A điện đàm với B") and the article
+    """An undated call is kept when the text states it outright ("A điện đàm với B"), names at least one
+    official (not only countries: "người dân ... gọi điện" is not a call between officials), and the article
     reports no dated call of the same countries, which would be the same call told again without its date.
     Sentences that only refer back to a call ("Trong cuộc điện đàm, ...") name topics, not parties.
     """
-    return call.structured and not any(call.countries <= other.countries for other in dated)
+    officials = [p for p in call.parties if p.kind in ("person", "role")]
+    return call.structured and bool(officials) and not any(call.countries <= other.countries for other in dated)
 
 
 def _one_row_per_actor(parties: list[Person]) -> list[Person]:
@@ -249,6 +261,10 @@ def _mentions_in_sentence(
     trigger = _trigger(sentence, about_calls)
     if trigger is None:
         return []
+    if re.match(r"hội nghị|thượng đỉnh", trigger.group(0), re.I) and MULTILATERAL.search(sentence):
+        return []  # "tham dự hội nghị trực tuyến ... do A và B chủ trì" is a multilateral meeting
+    if not STRONG_TRIGGER.search(sentence) and IN_PERSON.search(sentence):
+        return []  # "nói chuyện với B bên lề Đại hội đồng LHQ" is a meeting
     clause_start = 0
     for rep in REPORTING.finditer(sentence, 0, trigger.start()):
         clause_start = rep.end()
@@ -290,10 +306,26 @@ def _mentions_in_sentence(
         elif not date:
             return []
     subject = parties[0] if parties else None
+    weak = date is not None and _weak_date(sentence, date)
     return [
-        Mention(index, sentence, pair, pair_date or date, mode, initiator, structured, subject)
+        Mention(index, sentence, pair, pair_date or date, mode, initiator, structured, subject,
+                weak_date=weak and pair_date is None)
         for pair, pair_date in _split_counterparts(sentence, parties, trigger, clause_end)
     ]
+
+
+_REPORT_FRAME = re.compile(r"^\W*(?:(?:ngày|hôm|sáng|chiều|tối|trưa)\s+)?$", re.I)
+
+
+def _weak_date(sentence: str, date: DateMention) -> bool:
+    """'Ngày 26-10, theo Đài NHK, ...' dates the report; 'hôm nay' inside a quote dates the quote."""
+    after = sentence[date.end:date.end + 40]
+    if _REPORT_FRAME.match(sentence[:date.start]) and re.match(r"\s*,\s*theo\b", after, re.I):
+        return True
+    if date.is_relative:
+        head = sentence[:date.start]
+        return head.count("“") > head.count("”") or head.count('"') % 2 == 1
+    return False
 
 
 # Between two coordinated parties only list glue may stand ("A, B và C", "A vào tối 6/6 và B hôm 9/6").
@@ -442,7 +474,7 @@ def _initiator(sentence: str, people: list[Person]) -> Person | None:
             return inside[0]
     m = INITIATOR_BEFORE.search(sentence)
     if m:
-        before = [p for p in named if p.end <= m.start() and m.start() - p.end <= 40]
+        before = [p for p in named if p.end <= m.start() and m.start() - p.end <= 60]
         if before:
             return before[-1]
     return None
@@ -474,10 +506,17 @@ def _fold(mentions: list[Mention]) -> list[ArticleCall]:
         countries = mention.countries
         if len(countries) >= 2:
             target = _find_call(calls, countries, mention.date, mention.parties)
+            if target is None:  # a weak date does not make a second call of the same people
+                target = next((c for c in calls if c.countries == countries and _same_people(c.parties, mention.parties)
+                               and (c.weak_date or mention.weak_date)), None)
+                if target is not None and target.weak_date and not mention.weak_date:
+                    target.date, target.weak_date = mention.date, False
+                    target.sentence_index, target.evidence = mention.sentence_index, mention.sentence
             if target is None:
                 calls.append(ArticleCall(
                     list(mention.parties), mention.date, mention.mode, None, mention.sentence_index,
                     mention.sentence, {mention.sentence_index: mention.sentence}, mention.structured,
+                    weak_date=mention.weak_date,
                 ))
                 continue
             _merge(target, mention)
@@ -534,7 +573,9 @@ def _merge(call: ArticleCall, mention: Mention) -> None:
 def _attach_initiators(calls: list[ArticleCall], initiators: list[tuple[int, str, Person]]) -> None:
     for index, sentence, person in initiators:
         own = [c for c in calls if index in c.evidence_sentences and person.country_iso3 in c.countries]
-        before = [c for c in calls if min(c.evidence_sentences) <= index and person.country_iso3 in c.countries]
+        # Else the call last spoken of before this sentence: a restated initiator must not reach an older call.
+        before = sorted((c for c in calls if min(c.evidence_sentences) <= index and person.country_iso3 in c.countries),
+                        key=lambda c: -max(i for i in c.evidence_sentences if i <= index))
         anywhere = [c for c in calls if person.country_iso3 in c.countries]
         target = (own or before[:1] or anywhere[:1] or [None])[0]
         if target is None or target.initiator is not None:

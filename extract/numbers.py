@@ -14,13 +14,13 @@ SCALES = {"tỷ": 1e9, "tỉ": 1e9, "triệu": 1e6, "nghìn": 1e3, "ngàn": 1e3,
 
 # Longest spellings first so "đô la Úc" wins over "đô la".
 _CURRENCY_WORDS: list[tuple[str, str]] = [
-    ("đô la Australia", "AUD"), ("đô la Úc", "AUD"), ("đôla Úc", "AUD"), ("AUD", "AUD"),
+    ("đô la Australia", "AUD"), ("đôla Australia", "AUD"), ("đô la Úc", "AUD"), ("đôla Úc", "AUD"), ("AUD", "AUD"),
     ("đô la Canada", "CAD"), ("CAD", "CAD"),
     ("đô la Singapore", "SGD"), ("đôla Singapore", "SGD"), ("SGD", "SGD"),
     ("đô la New Zealand", "NZD"), ("đôla New Zealand", "NZD"), ("NZD", "NZD"),
     ("đô la Mỹ", "USD"), ("đôla Mỹ", "USD"), ("đô la", "USD"), ("đôla", "USD"), ("USD", "USD"),
     ("Euro", "EUR"), ("euro", "EUR"), ("EUR", "EUR"),
-    ("bảng Anh", "GBP"), ("GBP", "GBP"),
+    ("bảng Anh", "GBP"), ("bảng", "GBP"), ("GBP", "GBP"),
     ("nhân dân tệ", "CNY"), ("NDT", "CNY"), ("CNY", "CNY"),
     ("yên Nhật", "JPY"), ("Yên", "JPY"), ("yên", "JPY"), ("JPY", "JPY"),
     ("won", "KRW"), ("Won", "KRW"), ("KRW", "KRW"),
@@ -34,20 +34,24 @@ APPROXIMATE_WORDS = (
     "lên đến", "trên dưới", "hàng",
 )
 
-_NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+_WORD_NUMBERS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
+_NUMBER = (r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?|"
+           r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)(?=\s+(?:tỷ|tỉ|triệu|nghìn|ngàn)\b)")
 _MONEY = re.compile(
     r"(?:(?P<approx>" + "|".join(sorted(APPROXIMATE_WORDS, key=len, reverse=True)) + r")\s+)?"
     r"(?:(?:số tiền|trị giá|tổng cộng)\s+)?"
     r"(?P<num>" + _NUMBER + r")\s*"
     r"(?P<scale>(?:tỷ|tỉ|triệu|nghìn|ngàn)(?:\s+(?:tỷ|tỉ|triệu|nghìn|ngàn))?)?\s*"
-    r"(?P<cur>" + "|".join(re.escape(w) for w, _ in _CURRENCY_WORDS) + r")(?!\w)"
+    r"(?P<cur>" + "|".join(re.escape(w) for w, _ in _CURRENCY_WORDS) + r")(?!\w)", re.I
 )
-_CURRENCY = dict(_CURRENCY_WORDS)
+_CURRENCY = {w.lower(): c for w, c in _CURRENCY_WORDS}
 
 
 def parse_number(text: str) -> float:
     """`3,8` -> 3.8, `500.000` -> 500000, `1.234,5` -> 1234.5."""
     cleaned = text.strip()
+    if cleaned.lower() in _WORD_NUMBERS:
+        return float(_WORD_NUMBERS[cleaned.lower()])
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", cleaned):
         cleaned = cleaned.replace(".", "")
     return float(cleaned.replace(",", "."))
@@ -80,7 +84,7 @@ def find_money(text: str) -> list[MoneyMention]:
         approx = m["approx"]
         found.append(MoneyMention(
             start=m.start(), end=m.end(), text=m.group(0), amount=round(amount, 2),
-            currency=_CURRENCY[m["cur"]],
+            currency=_CURRENCY[m["cur"].lower()],
             is_approximate=bool(approx) and approx.lower() not in ("tới",),
         ))
     return found

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from extract.reference import Reference, slugify, strip_accents
 
+_COMMON_COMPOUND = re.compile(r"(?:Chính phủ|Chính trị|Trung ương|Trung tâm|Quốc hội|Quốc phòng|Quốc tế|Nam Bộ|Bắc Bộ)\b")
 HONORIFICS = ("ông", "bà", "Ông", "Bà", "Tướng", "tướng", "Đại tướng", "đại tướng", "ngài", "Ngài")
 COUNTERPART = "counterpart"
 _COUNTERPART_TITLES = ("người đồng cấp", "các người đồng cấp", "người đồng nhiệm")
@@ -23,7 +24,7 @@ _COUNTERPART_TITLES = ("người đồng cấp", "các người đồng cấp", 
 _GLUE = re.compile(
     r"^(?:[\s,–—-]|\(|\)|các|lực lượng vũ trang|quân đội|nước|Liên bang|liên bang|Cộng hòa|"
     r"Tướng|tướng|Đại tướng|đại tướng|Thượng tướng|ông|bà|nhân dân|Nội các|nội các|ba|hai|"
-    r"Chính phủ|chính phủ|Đảng Cộng sản|Ban Chấp hành Trung ương|khóa mới)*$"
+    r"Chính phủ|chính phủ|Đảng Cộng sản|Ban Chấp hành Trung ương|khóa mới|phía|bên)*$"
 )
 _PAIR_JOIN = re.compile(r"^\s*(?:[-–—,]|và)\s*$")
 _NAME_WORD = r"(?<![\w])\w[\w'’.-]*"
@@ -94,7 +95,7 @@ class Gazetteer:
 def _alternation(words: Iterable[str], flags: int) -> re.Pattern[str]:
     ordered = sorted({w for w in words if w}, key=len, reverse=True)
     body = "|".join(re.escape(w) for w in ordered) or r"(?!x)x"
-    return re.compile(rf"(?<![\w]){body}(?![\w])", flags)
+    return re.compile(rf"(?<![\w])(?:{body})(?![\w])", flags)  # boundaries on every alternative
 
 
 def find_people(text: str, gaz: Gazetteer, memory: ArticleMemory, masked: list[tuple[int, int]] = ()) -> list[Person]:
@@ -113,7 +114,8 @@ def find_people(text: str, gaz: Gazetteer, memory: ArticleMemory, masked: list[t
         + [(s, 1, "title") for s in gaz.titles(text)]
         + [(s, 2, "country") for s in gaz.countries(text)]
     )
-    candidates.sort(key=lambda c: (c[0].start - c[0].end, c[1], c[0].start))
+    # on equal length the earlier span wins ("Trung Quốc Vương Tiểu Hồng": the country, not "Quốc Vương").
+    candidates.sort(key=lambda c: (c[0].start - c[0].end, c[0].start, c[1]))
     for span, _, kind in candidates:
         if not free(span, taken):
             continue
@@ -122,11 +124,21 @@ def find_people(text: str, gaz: Gazetteer, memory: ArticleMemory, masked: list[t
             full = [a for a, alias_kind in entries if alias_kind == "full"]
             short = [a for a, alias_kind in entries if alias_kind != "full"]
             before = text[:span.start].rstrip()
-            after_title_or_honorific = before.endswith(HONORIFICS) or any(
-                before.lower().endswith(t) for t in ref.titles
-            )
+            # "Ngoại trưởng Mỹ Blinken": a title and a country before a short name also vouch for it.
+            trailing_country = [c for c in gaz.countries(before) if c.end == len(before)]
+            bare = before[:trailing_country[0].start].rstrip() if trailing_country else before
+            after_title_or_honorific = any(_ends_with_word(b, HONORIFICS) or _ends_with_word(b.lower(), ref.titles)
+                                           for b in {before, bare})
             chosen = full or ([a for a in short if a in memory.seen_actor_ids]
                               or (short if after_title_or_honorific else []))
+            if not full and not [a for a in short if a in memory.seen_actor_ids] \
+                    and re.match(r"\s+[A-ZÀ-Ỹ][\wÀ-ỹ]*", text[span.end:]) and not _COMMON_COMPOUND.match(text[span.start:]) \
+                    and not re.match(r"\s+(?:và|cho|nói|cũng|đã|sẽ)\b", text[span.end:]):
+                chosen = []  # "Vương Tiểu Hồng" is not "Vương" (Wang Yi): a longer capitalised name follows
+            if not full and _COMMON_COMPOUND.match(text[span.start:]):
+                chosen = []  # "Chính phủ", "Trung ương" are nouns, not the short name "Chính"/"Trung"
+            if not full and not after_title_or_honorific and _capitalised_before(text, span, ref):
+                chosen = []  # "Dương" in "Đông Dương" (Indochina) is a syllable of another name
             if not chosen:
                 continue
             taken.append((span.start, span.end))
@@ -136,8 +148,8 @@ def find_people(text: str, gaz: Gazetteer, memory: ArticleMemory, masked: list[t
             titles.append(span)
         else:
             iso3, alias_kind = ref.country_aliases[span.text]
-            if alias_kind == "short" and not _in_pair(text, span):
-                continue
+            if alias_kind == "short" and (not _in_pair(text, span) or _runs_into_a_name(text, span)):
+                continue  # "Thái" in "châu Á - Thái Bình Dương" is the Pacific, not Thailand
             if " " not in span.text and _after_a_name(text, span):
                 continue  # "Tuấn Anh" is a person, not the United Kingdom
             taken.append((span.start, span.end))
@@ -181,6 +193,23 @@ _NAME_GLUE_WORDS = set(
     "Không Lục Đông Tây Nam Bắc Theo Tại Với Và Của Cho Ông Bà".split()
 )
 TITLE_TAILS: set[str] = set()
+
+
+def _ends_with_word(text: str, words: Iterable[str]) -> bool:
+    """`text` ends with one of `words` as a whole word ("Đông" does not end with the honorific "ông")."""
+    return any(text.endswith(w) and (len(text) == len(w) or not text[-len(w) - 1].isalnum()) for w in words)
+
+
+def _runs_into_a_name(text: str, span: Span) -> bool:
+    """A short alias followed by another capitalised syllable is the start of a longer name."""
+    return bool(re.match(r" \w", text[span.end:span.end + 2])) and text[span.end + 1].isupper()
+
+
+def _capitalised_before(text: str, span: Span, ref: Reference) -> bool:
+    """A short alias right after a capitalised syllable that names nothing itself ("Đông Dương")
+    is the end of a longer name; after a country ("Tổng thống Nga Putin") it is a name."""
+    previous = re.search(r"(?<!\w)(\w+) $", text[max(0, span.start - 30):span.start])
+    return bool(previous) and previous.group(1)[0].isupper() and previous.group(1) not in ref.country_aliases
 
 
 def _in_pair(text: str, span: Span) -> bool:

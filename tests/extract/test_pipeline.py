@@ -36,7 +36,9 @@ def test_the_same_page_parsed_on_two_days_gives_the_same_rows(gazetteer):
 
 def test_a_call_is_never_dated_after_the_page_was_fetched(gazetteer):
     # Fetched in March 2017, "14/6" cannot be June 2017, the first June both men held office.
-    for fetched_on in ("2026-11-20", "2017-03-01"):
-        document = _document(datetime.fromisoformat(fetched_on).replace(hour=9))
-        rows = process_document(document, gazetteer, "run-1").tables
-        assert all(call["call_date"] <= fetched_on for call in rows["article_calls"]), rows["article_calls"]
+    # The call is still a fact then: kept undated (precision unknown), with less confidence.
+    later = process_document(_document(datetime(2026, 11, 20, 9)), gazetteer, "run-1").tables["article_calls"]
+    earlier = process_document(_document(datetime(2017, 3, 1, 9)), gazetteer, "run-1").tables["article_calls"]
+    assert [(c["call_date"], c["date_precision"]) for c in later] == [("2017-06-14", "day")]
+    assert [(c["call_date"], c["date_precision"], c["date_basis"]) for c in earlier] == [(None, "unknown", "unknown")]
+    assert earlier[0]["confidence"] < later[0]["confidence"]
