@@ -59,6 +59,7 @@ run: $(AIRFLOW_HOME)/airflow.db $(MANIFEST)
 # Scores extraction against gold facts: the seeds and the dev set beside the repo.
 SHARED ?= $(CURDIR)/../shared
 EVAL_SETS ?= seeds:$(SHARED)/seeds:$(SHARED)/gold/seeds_gold.json dev:$(SHARED)/dev/articles:$(SHARED)/dev/gold.json \
+	dev2:$(SHARED)/dev2/articles:$(SHARED)/dev2/gold.json \
 	holdout:$(CURDIR)/tests/fixtures/holdout/articles:$(CURDIR)/tests/fixtures/holdout/gold.json \
 	holdout2:$(CURDIR)/tests/fixtures/holdout2/articles:$(CURDIR)/tests/fixtures/holdout2/gold.json \
 	holdout3:$(CURDIR)/tests/fixtures/holdout3/articles:$(CURDIR)/tests/fixtures/holdout3/gold.json

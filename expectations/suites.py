@@ -50,7 +50,7 @@ ALLOWED_CURRENCIES: tuple[str, ...] = _currencies_with_rates()
 EARLIEST_CALL_DATE = date(1945, 1, 1)
 
 CALL_MODES: tuple[str, ...] = ("phone", "video")
-DATE_PRECISIONS: tuple[str, ...] = ("day", "month", "year")
+DATE_PRECISIONS: tuple[str, ...] = ("day", "month", "year", "unknown")
 PUBLISHED_PRECISIONS: tuple[str, ...] = ("minute", "day", "month")
 AID_KINDS: tuple[str, ...] = ("military", "financial", "humanitarian", "unspecified")
 AID_STATUSES: tuple[str, ...] = ("announced", "approved", "delivered", "proposed", "unknown")
@@ -160,7 +160,8 @@ from raw.articles
 """
 
 RAW_ARTICLE_CALLS_SQL = """
-select article_call_id, article_id, call_date, date_precision, mode, confidence
+select article_call_id, article_id, call_date, date_precision, mode, confidence,
+       (call_date is null) = (date_precision = 'unknown') as undated_exactly_when_unknown
 from raw.article_calls
 """
 
@@ -200,13 +201,13 @@ def _raw_specs(as_of: datetime) -> tuple[SuiteSpec, ...]:
         asset="raw_article_calls", stage="raw", sql=RAW_ARTICLE_CALLS_SQL,
         key_columns=("article_call_id",),
         expectations=(
-            _not_null("call_date_not_null", "call_date", "warning",
-                      "A call has a date (an undated call cannot enter fct_call)."),
+            _in_set("undated_exactly_when_unknown", "undated_exactly_when_unknown", (True,), "critical",
+                    "A call has no date exactly when its precision is 'unknown' (undated calls are kept)."),
             _between("call_date_in_range", "call_date", "critical",
                      "A call is dated between 1945-01-01 and today.",
                      min_value=earliest, max_value=today),
             _in_set("date_precision_known", "date_precision", DATE_PRECISIONS, "critical",
-                    "Date precision is day, month or year."),
+                    "Date precision is day, month, year or unknown."),
             _not_null("date_precision_set_when_dated", "date_precision", "critical",
                       "A dated call states how precise its date is.",
                       when_not_null="call_date"),
@@ -281,6 +282,7 @@ first_report as (
 )
 select c.call_id, c.call_date, c.date_precision, c.mode, c.participant_countries,
        c.n_participants, r.first_article_id, r.first_published_date,
+       (c.call_date is null) = (c.date_precision = 'unknown') as undated_exactly_when_unknown,
        date_diff('day', r.first_published_date, c.call_date) as days_after_publication
 from marts.fct_call c
 left join first_report r on r.call_id = c.call_id
@@ -325,14 +327,15 @@ def _marts_specs(as_of: datetime, dim_article_columns: Collection[str]) -> tuple
         expectations=(
             _not_null("call_id_not_null", "call_id", "critical", "Every call has an id."),
             _unique("call_id_unique", "call_id", "No two calls share an id."),
-            _not_null("call_date_not_null", "call_date", "critical", "Every call has a date."),
+            _in_set("undated_exactly_when_unknown", "undated_exactly_when_unknown", (True,), "critical",
+                    "A call has no date exactly when its precision is 'unknown'."),
             _between("call_date_in_range", "call_date", "critical",
                      "A call is dated between 1945-01-01 and today (not in the future).",
                      min_value=earliest, max_value=today),
             _not_null("date_precision_not_null", "date_precision", "critical",
                       "Every call states how precise its date is."),
             _in_set("date_precision_known", "date_precision", DATE_PRECISIONS, "critical",
-                    "Date precision is day, month or year."),
+                    "Date precision is day, month, year or unknown."),
             _in_set("mode_known", "mode", CALL_MODES, "critical", "A call is phone or video."),
             _between("at_least_two_participants", "n_participants", "critical",
                      "A call has at least two participants.", min_value=2),

@@ -77,12 +77,11 @@ class Report:
         }
 
 
-def _date_key(call_date: str, precision: str) -> str:
+def _date_key(call_date: str | None, precision: str) -> str | None:
+    """The date at its precision; None for an undated call (gold writes `date: null` for those)."""
+    if call_date is None:
+        return None
     return call_date[:7] if precision == "month" else (call_date[:4] if precision == "year" else call_date[:10])
-
-
-def _gold_date_key(gold_date: str) -> str:
-    return gold_date
 
 
 def _name_matches(gold: str, ours: str | None) -> bool:
@@ -143,6 +142,18 @@ def load_predictions(warehouse: Path) -> dict[str, dict[str, list[dict[str, Any]
     return out
 
 
+def rejected_files(warehouse: Path) -> set[str]:
+    """File names of the inputs the run rejected (their facts count as a rejected article)."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute("select distinct source_uri from audit.input_ledger where status = 'rejected'").fetchall()
+    finally:
+        con.close()
+    return {Path(uri).name for (uri,) in rows}
+
+
 def evaluate(predictions: dict[str, dict[str, list[dict[str, Any]]]], gold: list[dict[str, Any]]) -> Report:
     report = Report()
     call_ids_by_gold_key: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -160,7 +171,7 @@ def _score_calls(report: Report, name: str, gold_calls: list[dict], predicted: l
     unmatched = list(predicted)
     for gold_call in gold_calls:
         countries = "|".join(sorted({p["country"] for p in gold_call["participants"]}))
-        key = (countries, _gold_date_key(gold_call["date"]))
+        key = (countries, gold_call["date"])
         match = next((p for p in unmatched if p["key"] == key), None)
         if match is None:
             report.calls.fn += 1
@@ -214,7 +225,67 @@ def _aid_fits(predicted: dict, gold_row: dict) -> bool:
             and abs(predicted["amount"] - gold_row["amount"]) <= 0.01 * gold_row["amount"])
 
 
-def format_report(report: Report, label: str) -> str:
+MISS_CLASSES = ("call date", "call parties", "dropped call", "spurious call", "participant name", "initiator",
+                "rejected article", "aid donor", "aid recipient", "aid amount", "dropped aid", "spurious aid")
+
+
+def classify_misses(misses: list[str], rejected_files: set[str] = frozenset()) -> dict[str, int]:
+    """Misses by class, so the next weakness shows at a glance.
+
+    A missed and an extra call of one article pair up as a wrong date (same countries) or wrong
+    parties (sharing a country); a missed and an extra aid row pair up as a wrong donor, recipient or
+    amount. What is left is a dropped or a spurious fact; a missed fact of a rejected article counts
+    as a rejected article.
+    """
+    counts = dict.fromkeys(MISS_CLASSES, 0)
+    parsed = [_parse_miss(m) for m in misses]
+    missed_calls = [p for p in parsed if p[0] == "missed call"]
+    extra_calls = [p for p in parsed if p[0] == "extra call"]
+    missed_aid = [p for p in parsed if p[0] == "missed aid"]
+    extra_aid = [p for p in parsed if p[0] == "extra aid"]
+    counts["participant name"] = sum(1 for p in parsed if p[0] == "participant")
+    counts["initiator"] = sum(1 for p in parsed if p[0] == "initiator")
+    for _, file, countries in missed_calls:
+        if file in rejected_files:
+            counts["rejected article"] += 1
+            continue
+        same = next((e for e in extra_calls if e[1] == file and e[2] == countries), None)
+        near = same or next((e for e in extra_calls if e[1] == file and set(e[2].split("|")) & set(countries.split("|"))), None)
+        if near is None:
+            counts["dropped call"] += 1
+            continue
+        extra_calls.remove(near)
+        counts["call date" if near is same else "call parties"] += 1
+    counts["spurious call"] = len(extra_calls)
+    for _, file, (donor, recipient, amount) in missed_aid:
+        if file in rejected_files:
+            counts["rejected article"] += 1
+            continue
+        pair = next((e for e in extra_aid if e[1] == file and sum(
+            a == b for a, b in zip(e[2], (donor, recipient, amount), strict=True)) == 2), None)
+        if pair is None:
+            counts["dropped aid"] += 1
+            continue
+        extra_aid.remove(pair)
+        wrong = [name for name, a, b in zip(("aid donor", "aid recipient", "aid amount"), pair[2],
+                                             (donor, recipient, amount), strict=True) if a != b][0]
+        counts[wrong] += 1
+    counts["spurious aid"] = len(extra_aid)
+    return counts
+
+
+def _parse_miss(miss: str) -> tuple[str, str, Any]:
+    file, _, rest = miss.partition(": ")
+    words = rest.split()
+    if rest.startswith(("missed call", "extra call")):
+        return (" ".join(words[:2]), file, words[2])
+    if rest.startswith(("missed aid", "extra aid")):
+        donor, _, recipient = words[2].partition("->")
+        return (" ".join(words[:2]), file, (donor, recipient, " ".join(words[3:])))
+    return (words[0], file, None)
+
+
+def format_report(report: Report, label: str, rejected_files: set[str] = frozenset()) -> str:
     lines = [
         f"== {label}",
         f"calls  P={report.calls.precision:.3f} R={report.calls.recall:.3f} F1={report.calls.f1:.3f} "
@@ -226,6 +297,8 @@ def format_report(report: Report, label: str) -> str:
         f"invented {report.initiator_invented}",
         f"duplicate call rows {report.duplicate_call_rows}",
     ]
+    classes = classify_misses(report.misses, rejected_files)
+    lines.append("misses by class: " + (", ".join(f"{name} {n}" for name, n in classes.items() if n) or "none"))
     lines += [f"  - {miss}" for miss in report.misses]
     return "\n".join(lines)
 
@@ -239,9 +312,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     gold = json.loads(args.gold.read_text(encoding="utf-8"))
     report = evaluate(load_predictions(args.warehouse), gold)
-    print(format_report(report, args.label or str(args.gold)))  # noqa: T201 - the command's output
+    rejected = rejected_files(args.warehouse)
+    print(format_report(report, args.label or str(args.gold), rejected))  # noqa: T201 - the command's output
     if args.json:
-        args.json.write_text(json.dumps(report.as_dict(), indent=2), encoding="utf-8")
+        figures = report.as_dict() | {"misses_by_class": classify_misses(report.misses, rejected)}
+        args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
     return 0
 
 

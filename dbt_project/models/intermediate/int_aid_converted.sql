@@ -37,7 +37,10 @@ final as (
         case
             when dated_mentions.currency = 'USD' then dated_mentions.amount
             else dated_mentions.amount * fx_rates.usd_per_unit
-        end as amount_usd
+        end as amount_usd,
+        coalesce(
+            dated_mentions.donor_iso3 <> dated_mentions.recipient_iso3, false
+        ) as is_between_two_countries
 
     from dated_mentions
 

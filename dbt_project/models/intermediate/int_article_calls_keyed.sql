@@ -1,6 +1,7 @@
 -- Article-level calls with the key of the real-world call they report:
 -- same call_date, same date_precision and same sorted set of participant
--- countries is the same call. Undated calls get no call_id.
+-- countries is the same call. An undated call (date_precision 'unknown') is
+-- kept as a call of its own: nothing says which dated call it would be.
 --
 -- An article with no publication date and no year gets its year from who held
 -- which office when, which can leave two years possible. When another outlet
@@ -117,6 +118,7 @@ keyed as (
         case
             when call_date is not null
                 then {{ generate_key(['call_date', 'date_precision', 'participant_countries']) }}
+            else {{ generate_key(["'undated'", 'article_call_id']) }}
         end as call_id,
         *
 
@@ -128,7 +130,7 @@ final as (
 
     select
         *,
-        call_id is not null as is_dated
+        call_date is not null as is_dated
 
     from keyed
 

@@ -39,8 +39,6 @@ call_participants as (
     inner join article_calls
         on participants.article_call_id = article_calls.article_call_id
 
-    where article_calls.is_dated
-
 ),
 
 named_countries as (

@@ -1,7 +1,7 @@
--- One row per real-world call: the dated article-level calls that share a
--- call_id, with counts of reports, articles and publishers, the mode, the
--- initiator most reports agree on, and the best report's date basis and
--- evidence.
+-- One row per real-world call: the article-level calls that share a
+-- call_id (an undated call is a call of its own), with counts of reports,
+-- articles and publishers, the mode, the initiator most reports agree on, and
+-- the best report's date basis and evidence.
 
 with
 
@@ -38,8 +38,6 @@ reports as (
 
     left join articles
         on article_calls.article_id = articles.article_id
-
-    where article_calls.is_dated
 
 ),
 

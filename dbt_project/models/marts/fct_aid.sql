@@ -1,3 +1,5 @@
+-- Aid between two countries: one row per amount whose donor and recipient are
+-- both known and distinct. Amounts missing an end are in fct_aid_candidate.
 -- Grows with history: each run replaces the aid rows of the articles it (re)loaded.
 -- The post-hook drops rows whose mention no longer exists (an article re-read with fewer amounts).
 {{
@@ -6,7 +8,7 @@
         unique_key='article_id',
         incremental_strategy='delete+insert',
         on_schema_change='append_new_columns',
-        post_hook="delete from {{ this }} where aid_mention_id not in (select aid_mention_id from {{ ref('stg_raw__aid_mentions') }})"
+        post_hook="delete from {{ this }} where aid_mention_id not in (select aid_mention_id from {{ ref('int_aid_converted') }} where is_between_two_countries)"
     )
 }}
 
@@ -35,9 +37,11 @@ new_aid as (
     inner join articles
         on aid.article_id = articles.article_id
 
-    {% if is_incremental() %}
-        where {{ reloaded_since_built('articles') }}
-    {% endif %}
+    where
+        aid.is_between_two_countries
+        {% if is_incremental() %}
+            and {{ reloaded_since_built('articles') }}
+        {% endif %}
 
 ),
 
