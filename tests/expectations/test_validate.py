@@ -339,3 +339,13 @@ def test_suites_module_imports_nothing_heavy() -> None:
             "heavy = {'great_expectations', 'pandas', 'duckdb'} & set(sys.modules); "
             "assert not heavy, heavy")
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
+
+
+def test_an_undated_call_passes_only_with_precision_unknown(warehouse: Path, report_dir: Path) -> None:
+    _execute(warehouse, "update marts.fct_call set call_date = null, date_precision = 'unknown'")
+    validate_stage(warehouse, "marts", "run-u1", report_dir, as_of=AS_OF)
+    assert not {e for e in _failed_expectations(warehouse, "run-u1") if e[0] == "fct_call.marts"}
+
+    _execute(warehouse, "update marts.fct_call set date_precision = 'day'")
+    assert validate_stage(warehouse, "marts", "run-u2", report_dir, as_of=AS_OF).status == "failed"
+    assert ("fct_call.marts", "undated_exactly_when_unknown") in _failed_expectations(warehouse, "run-u2")

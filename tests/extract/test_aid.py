@@ -63,3 +63,29 @@ def test_approximate_markers(aid_in):
     (row,) = aid_in("Liên minh châu Âu đã giải ngân hơn 1,5 tỷ euro hỗ trợ tài chính cho Ukraine.")
     assert row[2:5] == (1.5e9, "EUR", True)
     assert row[0] in ("EUU", "EU")
+
+
+def test_an_amount_with_no_recipient_is_only_a_candidate(gazetteer):
+    from extract.aid import CANDIDATE_CONFIDENCE, is_between_two_countries
+
+    published = PublishedDate(date(2024, 5, 6), "day", "test")
+    rows = extract_aid(split_sentences(["Các doanh nghiệp Việt Nam ủng hộ 5 tỷ đồng cho đồng bào vùng lũ."]),
+                       gazetteer, published)
+    assert rows and not any(is_between_two_countries(r) for r in rows)
+    assert {r.confidence for r in rows} == {CANDIDATE_CONFIDENCE}
+
+
+def test_one_row_per_recipient_for_moi_nuoc(aid_in):
+    rows = aid_in("Chính phủ Việt Nam quyết định hỗ trợ 5 tỷ đồng cho mỗi nước Lào và Campuchia để khắc phục bão.")
+    assert sorted((d, r, a, c) for d, r, a, c, *_ in rows) == [("VNM", "KHM", 5e9, "VND"), ("VNM", "LAO", 5e9, "VND")]
+
+
+def test_loans_are_not_aid(aid_in):
+    rows = aid_in("Hàn Quốc cung cấp khoản vay ưu đãi 300 triệu USD cho Việt Nam để xây dựng cầu.")
+    assert rows == []
+
+
+def test_a_headline_total_of_two_packages_is_not_a_third(aid_in):
+    rows = aid_in("Đức viện trợ 3 tỷ euro cho Ukraine. Đức còn viện trợ 5 tỷ euro cho Ukraine. "
+                  "Tổng cộng Đức viện trợ 8 tỷ euro cho Ukraine.")
+    assert sorted(a for _, _, a, *_ in rows) == [3e9, 5e9]

@@ -191,3 +191,44 @@ def test_an_eu_office_without_a_name_resolves_to_its_holder(calls_in):
 def test_nhat_alone_is_japan(calls_in):
     calls = calls_in("Ngày 20/5/2023, Thủ tướng Nhật điện đàm với Tổng thống Hàn Quốc Yoon Suk Yeol.")
     assert summary(calls)[0][0] == ["JPN", "KOR"]
+
+
+def test_a_call_stated_outright_without_a_date_is_kept_undated(calls_in):
+    calls = calls_in("Tổng thống Nga Vladimir Putin đã điện đàm với Tổng thống Thổ Nhĩ Kỳ Recep Tayyip Erdoğan về tình hình khu vực.")
+    assert [(sorted(c.countries), c.resolved.value, c.resolved.precision, c.resolved.basis) for c in calls] == [
+        (["RUS", "TUR"], None, "unknown", "unknown")]
+    assert calls[0].confidence < 0.5
+
+
+def test_an_undated_back_reference_or_repeat_is_not_a_second_call(calls_in):
+    text = ("Ngày 14/3/2023, Tổng thống Nga Vladimir Putin đã điện đàm với Tổng thống Thổ Nhĩ Kỳ Recep Tayyip Erdoğan.\n"
+            "Putin điện đàm với Erdoğan về ngũ cốc.\n"
+            "Trong cuộc điện đàm, ông Putin nói về quan hệ với Ukraine và Mỹ.")
+    assert summary(calls_in(text)) == [(["RUS", "TUR"], "2023-03-14", "day", "phone", None)]
+
+
+def test_no_call_is_dated_after_the_article_reporting_it(calls_in):
+    # "15/3" in an article of 10 January cannot be 15 March of that year: the date is not used.
+    calls = calls_in("Ngày 15/3, Tổng thống Pháp Emmanuel Macron đã điện đàm với Tổng thống Nga Vladimir Putin.",
+                     published=date(2024, 1, 10))
+    assert all(c.resolved.value is None or c.resolved.value <= date(2024, 1, 10) for c in calls)
+
+
+def test_people_calling_between_countries_is_not_a_call_between_officials(calls_in):
+    assert calls_in("Khách du lịch giữa Việt Nam và Lào có thể gọi điện với giá cước trong nước.") == []
+
+
+def test_a_phrase_fronted_by_sau_cuoc_dien_dam_names_the_subject_after_it(calls_in):
+    calls = calls_in("Sau cuộc điện đàm với Tổng thống Mỹ Donald Trump ngày 19/3/2025, "
+                     "Tổng thống Ukraine Volodymyr Zelensky cho biết hai bên bàn về an ninh năng lượng.")
+    assert [(sorted(c.countries), c.resolved.value.isoformat()) for c in calls] == [(["UKR", "USA"], "2025-03-19")]
+
+
+def test_an_in_person_talk_is_not_a_call(calls_in):
+    assert calls_in("Ngày 20/9/2024, Ngoại trưởng Nga Sergei Lavrov nói chuyện với Ngoại trưởng Thổ Nhĩ Kỳ "
+                    "bên lề Đại hội đồng Liên Hợp Quốc.") == []
+
+
+def test_initiator_with_an_adverb_before_goi_dien(calls_in):
+    calls = calls_in("Ngày 5/4/2021, Tổng thống Pháp Emmanuel Macron đã trực tiếp gọi điện cho Tổng thống Nga Vladimir Putin.")
+    assert summary(calls) == [(["FRA", "RUS"], "2021-04-05", "day", "phone", "FRA")]

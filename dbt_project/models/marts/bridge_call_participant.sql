@@ -68,6 +68,8 @@ actor_rows as (
             call_participants.actor_id = actor_periods.actor_id
             and (
                 not actor_periods.is_reference
+                -- an undated call: any role of the person (the reported one first, below)
+                or call_participants.call_date is null
                 -- a month- or year-precision call matches a role held at any time in that period
                 or (
                     actor_periods.period_start <= case call_participants.date_precision

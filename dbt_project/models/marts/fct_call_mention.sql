@@ -18,20 +18,12 @@ sentences as (
 
 ),
 
-dated_article_calls as (
-
-    select * from article_calls
-
-    where is_dated
-
-),
-
 -- every supporting sentence, plus the sentence each report names as the
 -- best statement of the call (normally also among its evidence)
 supporting_sentences as (
 
     select
-        dated_article_calls.call_id,
+        article_calls.call_id,
         evidence.article_id,
         evidence.sentence_index,
         evidence.evidence_text,
@@ -39,8 +31,8 @@ supporting_sentences as (
 
     from evidence
 
-    inner join dated_article_calls
-        on evidence.article_call_id = dated_article_calls.article_call_id
+    inner join article_calls
+        on evidence.article_call_id = article_calls.article_call_id
 
     union all
 
@@ -51,7 +43,7 @@ supporting_sentences as (
         evidence_text,
         true as is_primary_sentence
 
-    from dated_article_calls
+    from article_calls
 
 ),
 
