@@ -36,7 +36,8 @@ UNDATED_CONFIDENCE = 0.4
 STRONG_TRIGGER = re.compile(
     r"điện đàm|điện thoại|cuộc gọi|gọi điện|hội đàm trực tuyến|trao đổi trực tuyến|hội nghị trực tuyến|"
     r"hội đàm qua video|gọi video|thượng đỉnh trực tuyến|gặp trực tuyến|gặp gỡ trực tuyến|"
-    r"(?:qua|bằng) cầu truyền hình|hội nghị truyền hình",
+    r"(?:qua|bằng) cầu truyền hình|hội nghị truyền hình|"
+    r"(?<!kêu )(?<!lời kêu )\bgọi (?:cho|tới)(?= (?:ông|bà|ngài|người|[A-ZĐ]))",  # "A đã gọi cho B", not "kêu gọi"
     re.I,
 )
 WEAK_TRIGGER = re.compile(r"\btrao đổi với|cuộc trao đổi|các cuộc trao đổi|cuộc trò chuyện|nói chuyện", re.I)
@@ -54,7 +55,7 @@ NEGATIVE = re.compile(
 )
 REPORTING = re.compile(
     r"(?:cho biết|cho hay|cho rằng|xác nhận|thông báo|tuyên bố|nói rằng|nói(?!\s+chuyện)|đưa tin(?: rằng)?|chia sẻ|viết|"
-    r"dẫn lời [^,]{0,60}|khẳng định|nhấn mạnh)\s*[:,]?\s*[\"“]?",
+    r"dẫn lời [^,]{0,60}|khẳng định|nhấn mạnh|kể(?: lại)? rằng)\s*[:,]?\s*[\"“]?",
     re.I,
 )
 # After the trigger, these start a new clause whose names are not parties to the call.
@@ -74,6 +75,8 @@ DATE_BLOCKERS = re.compile(
     re.I,
 )
 # "từng điện đàm" (have talked before) is vague unless the sentence dates the call.
+FIRST_PERSON = re.compile(r"\b(?:tôi|chúng tôi)\b", re.I)
+SAME_DAY = re.compile(r"\b(?:cùng ngày|cùng hôm|cũng trong ngày|trong cùng ngày)\b", re.I)
 VAGUE = re.compile(r"\btừng\b|nhiều lần|nhiều cuộc", re.I)
 # A trigger inside "trong cuộc điện đàm ..." opens a phrase; the parties are in the clause that follows.
 PREPOSITIONAL_TRIGGER = re.compile(
@@ -94,7 +97,7 @@ ANAPHOR_CALL = re.compile(
     r"cuộc (?:điện đàm|gọi|trao đổi|trò chuyện)(?: điện thoại)? (?:này|nói trên|trên)|cuộc (?:gọi|điện đàm) video", re.I
 )
 INITIATOR_AFTER = re.compile(
-    r"theo (?:đề nghị|sáng kiến|yêu cầu|lời mời|đề xuất) của|nhận (?:được )?(?:cuộc )?(?:điện thoại|cuộc gọi|gọi)"
+    r"theo (?:đề nghị|sáng kiến|yêu cầu|lời mời|đề xuất) (?:của|từ)|nhận (?:được )?(?:cuộc )?(?:điện thoại|cuộc gọi|gọi)"
     r"(?: điện thoại)? (?:của|từ)|"
     r"(?<!nhận )(?<!nhận được )cuộc (?:gọi|điện thoại)(?: điện thoại)? của",  # "cuộc gọi của ông Trump ... tới B"
     re.I,
@@ -102,8 +105,8 @@ INITIATOR_AFTER = re.compile(
 INITIATOR_DO = re.compile(r"\bdo\b(?P<who>[^,.;]{2,60}?)\b(?:khởi xướng|đề nghị|đề xuất|chủ động)", re.I)
 INITIATOR_BEFORE = re.compile(
     r"(?:là (?:người|phía|bên) (?:khởi xướng|đề nghị|đề xuất|chủ động)|đã gọi điện|đã chủ động gọi|chủ động gọi điện|đã gọi cho|"
-    r"(?:(?:đã|liền|trực tiếp|chủ động|bất ngờ|và)\s+)+gọi(?: điện(?: thoại)?)? (?:cho|tới|đến|chúc mừng)|"
-    r"(?:đã )?chủ động (?:đề xuất|đề nghị|khởi xướng) cuộc)",
+    r"(?:(?:đã|liền|trực tiếp|chủ động|bất ngờ|nhấc máy|và)\s+)+gọi(?: điện(?: thoại)?)? (?:cho|tới|đến|chúc mừng)|"
+    r"(?:đã )?chủ động (?:đề xuất|đề nghị|khởi xướng) cuộc|chủ động (?:có cuộc )?điện đàm)",
     re.I,
 )
 # "cuộc hội đàm được thực hiện theo đề nghị của phía Mỹ": a later sentence about a call already
@@ -113,7 +116,7 @@ _PARTY_SPLIT = re.compile(r"\b(?:với|cùng|giữa)\b", re.I)
 # "cuộc điện đàm do Mỹ khởi xướng giữa ..." names a party after "do" as well.
 _PARTY_LINK = re.compile(
     r"\b(?:với|cùng|giữa|do|cho(?!\s+(?:thấy|biết|rằng|hay)))\b|"
-    r"(?<=điện thoại )(?:của|từ)\b|(?<=cuộc gọi )(?:của|từ)\b",  # "nhận cuộc điện thoại của B"
+    r"(?<=điện thoại )(?:của|từ)\b|(?<=cuộc gọi )(?:của|từ)\b",  # "nhận cuộc điện thoại của B", "cuộc gọi của A tới B"
     re.I,
 )
 
@@ -187,6 +190,8 @@ def extract_calls(
         for mention in found:
             if len(mention.countries) >= 2:
                 memory.last_call_parties = list(mention.parties)
+            if mention.date is not None:
+                memory.last_call_date = mention.date
         memory.seen_actor_ids.update(p.actor_id for p in people if p.actor_id)
     calls = _fold(mentions)
     denials = [i for i, s in enumerate(sentences) if DENIAL.search(s) and (
@@ -271,12 +276,15 @@ def _mentions_in_sentence(
     if NEGATIVE.search(sentence, clause_start, trigger.end()):
         return []
     prepositional = bool(PREPOSITIONAL_TRIGGER.search(sentence[:trigger.start()]))
+    directed, after = False, []
     # "Trong cuộc điện đàm ngày 25/10 ngay sau lễ nhậm chức, ông A ... với ông B": the parties
     # are in the clause after the phrase's comma, so the clause end is looked for from there.
     phrase_end = sentence.find(",", trigger.end()) if prepositional else -1
     end_match = CLAUSE_END.search(sentence, phrase_end + 1 if phrase_end >= 0 else trigger.end())
     clause_end = end_match.start() if end_match else len(sentence)
     date = _call_date(sentence, clause_start, clause_end, trigger)
+    if date is None and SAME_DAY.search(sentence, 0, trigger.start()):
+        date = memory.last_call_date  # "Cùng ngày, A còn điện đàm với B": the day of the call just reported
     if date is None and VAGUE.search(sentence, clause_start, clause_end):
         return []
     speakers = [p for p in people if p.end <= clause_start and p.kind == "person"]
@@ -287,11 +295,18 @@ def _mentions_in_sentence(
         link = _PARTY_LINK.search(sentence, trigger.start(), min(clause_end, trigger.end() + 80))
         link_start = link.start() if link else clause_end
         before = [p for p in in_clause if p.end <= trigger.start()]
-        after = _coordinated(sentence, [p for p in in_clause if p.start >= link_start])
+        directed = bool(link) and link.group(0).lower() in ("của", "từ")
+        after = _coordinated(sentence, [p for p in in_clause if p.start >= link_start], directed)
         in_clause = before + after
     parties = _parties(sentence, in_clause, speakers, memory, trigger)
+    if FIRST_PERSON.search(sentence, clause_start, trigger.start()):
+        # "“Tôi đã điện đàm với B”, A viết": the speaker of the quote is the other party.
+        speaker = _quote_speaker(sentence, people, trigger, speakers)
+        if speaker is not None and speaker.country_iso3 not in {p.country_iso3 for p in parties}:
+            parties = [speaker, *parties]
     mode = "video" if VIDEO.search(sentence) else "phone"
-    structured = _is_structured(sentence, parties, trigger)
+    structured = _is_structured(sentence, parties, trigger) or (
+        not prepositional and directed and len({p.country_iso3 for p in after}) >= 2)  # "cuộc gọi của A tới B"
     initiator = None
     countries = {p.country_iso3 for p in parties if p.country_iso3}
     if len(countries) < 2:
@@ -336,11 +351,16 @@ _LIST_GLUE = re.compile(
 )
 
 
-def _coordinated(sentence: str, parties: list[Person]) -> list[Person]:
-    """The parties of one "với ..." list; a party after other words belongs to another clause."""
+_DIRECTION_GLUE = re.compile(r"^\s*(?:tới|đến|cho)\s*$", re.I)
+
+
+def _coordinated(sentence: str, parties: list[Person], directed: bool = False) -> list[Person]:
+    """The parties of one "với ..." list; a party after other words belongs to another clause.
+    `directed`: after "cuộc gọi của A", "tới B" names the one called."""
     kept: list[Person] = []
     for person in parties:
-        if kept and not _LIST_GLUE.match(sentence[kept[-1].end:person.start]):
+        gap = sentence[kept[-1].end:person.start] if kept else ""
+        if kept and not (_LIST_GLUE.match(gap) or (directed and len(kept) == 1 and _DIRECTION_GLUE.match(gap))):
             break
         kept.append(person)
     return kept
@@ -431,11 +451,25 @@ def _split_counterparts(sentence: str, parties: list[Person], trigger: re.Match[
     return pairs
 
 
+def _quote_speaker(sentence: str, people: list[Person], trigger: re.Match[str],
+                   speakers: list[Person]) -> Person | None:
+    """Who says the quote holding the trigger: named after the closing quote mark, else before the quote."""
+    closing = min((i for i in (sentence.find("”", trigger.end()), sentence.find('"', trigger.end())) if i >= 0),
+                  default=-1)
+    if closing >= 0:
+        after = [p for p in people if p.start > closing and p.start - closing <= 80
+                 and p.kind in ("person", "role") and p.country_iso3]
+        if after:
+            return after[0]
+    return speakers[-1] if speakers else None
+
+
 def _is_structured(sentence: str, parties: list[Person], trigger: re.Match[str]) -> bool:
     before = [p for p in parties if p.end <= trigger.start()]
     after = [p for p in parties if p.start >= trigger.end()]
-    if before and after and _PARTY_SPLIT.search(sentence, trigger.start(), after[0].start):
-        return True
+    if before and after and (_PARTY_SPLIT.search(sentence, trigger.start(), after[0].start)
+                             or re.match(r"gọi (?:cho|tới)", trigger.group(0), re.I)):
+        return True  # "A điện đàm với B", "A gọi cho B"
     if len(before) >= 2:
         return True
     return bool(after) and bool(re.search(r"\bgiữa\b", sentence[trigger.end():after[0].start]))

@@ -316,7 +316,32 @@ def parse_dateline(line: str) -> PublishedDate | None:
         d = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
         if d:
             return PublishedDate(d, DAY, "dateline")
-    return None
+    return _dateline_by_dateparser(stripped)
+
+
+_HAS_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_HAS_TIME = re.compile(r"(?<!\d)\d{1,2}[:h]\d{2}(?!\d)")
+_DATEPARSER_SETTINGS = {
+    "DATE_ORDER": "DMY",  # Vietnamese writes the day first
+    "REQUIRE_PARTS": ["day", "month", "year"],
+    "PARSERS": ["absolute-time"],  # never relative to the clock: the same line gives the same date on any day
+    "RETURN_AS_TIMEZONE_AWARE": False,
+}
+
+
+def _dateline_by_dateparser(line: str) -> PublishedDate | None:
+    """The many other forms of date lines ("Ngày 14 tháng 6 năm 2020", "Tháng Sáu 14, 2020", ISO stamps),
+    read by dateparser, which knows Vietnamese month and weekday names. A whole line must be a date."""
+    if not _HAS_YEAR.search(line):
+        return None
+    import dateparser  # loaded on the first line that needs it
+
+    parsed = dateparser.parse(line, languages=["vi", "en"], settings=_DATEPARSER_SETTINGS)
+    if parsed is None or not 1945 <= parsed.year <= 2100:
+        return None
+    if _HAS_TIME.search(line):
+        return PublishedDate(parsed.date(), "minute", "byline", parsed.hour, parsed.minute)
+    return PublishedDate(parsed.date(), DAY, "dateline")
 
 
 def parse_url_date(url: str) -> PublishedDate | None:

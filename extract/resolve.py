@@ -70,6 +70,7 @@ class ArticleMemory:
     last_call_parties: list[Person] = field(default_factory=list)
     mentions: dict[str, int] = field(default_factory=dict)  # how often each reference actor was named
     people_by_actor: dict[str, Person] = field(default_factory=dict)
+    last_call_date: object | None = None  # the date of the call last reported ("Cùng ngày, ..." refers to it)
 
 
 class Gazetteer:

@@ -11,8 +11,9 @@ The raw rows are chosen to exercise the marts' business rules:
   people, the other names the Russian person and only the US role;
 * the first article also reports a second, earlier dated call (USA-JPN,
   video) with a Japanese participant the reference data does not know;
-* a third article without a publisher reports an undated call (excluded
-  from ``fct_call``) and an aid amount in GBP; the first reports one in USD.
+* a third article without a publisher reports an undated call (a call of
+  its own in ``fct_call``, date null, precision ``unknown``) and an aid amount
+  in GBP; the first reports one in USD.
 
 Reference actors are taken from the real seeds at run time (whoever holds a
 role in the right country on the call dates), so the fixture does not
@@ -264,7 +265,7 @@ def build_fixture_warehouse(db_path: Path, seeds_dir: Path = DBT_PROJECT_DIR / "
             None,
             0.7,
         ),
-        ("ac-4", a3, 1, sentences[6][2], None, None, None, "phone", None, None, None, 0.5),
+        ("ac-4", a3, 1, sentences[6][2], None, "unknown", "unknown", "phone", None, None, None, 0.4),
     ]
     participants = [
         # article 1 names both people, US first

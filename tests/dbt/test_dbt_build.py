@@ -101,16 +101,19 @@ def test_two_articles_reporting_one_call_merge(warehouse):
 
 def test_second_dated_call_and_undated_call(warehouse):
     con, _ = warehouse
-    calls = rows(con, "select * from marts.fct_call order by call_date")
-    assert [call["call_date"] for call in calls] == [SECOND_CALL_DATE, CALL_DATE]
+    calls = rows(con, "select * from marts.fct_call order by call_date nulls last")
+    assert [call["call_date"] for call in calls] == [SECOND_CALL_DATE, CALL_DATE, None]
     second = calls[0]
     assert second["participant_countries"] == "JPN|USA"
     assert second["mode"] == "video"
     assert second["n_articles"] == 1
     assert second["initiator_country_iso3"] is None
     assert second["initiator_actor_id"] is None
-    # the undated GBR-UKR call is not a fct_call row
-    assert not [call for call in calls if "GBR" in call["participant_countries"]]
+    # the undated GBR-UKR call is kept: no date, precision unknown, less confidence
+    undated = calls[2]
+    assert (undated["participant_countries"], undated["date_precision"], undated["date_basis"]) == (
+        "GBR|UKR", "unknown", "unknown")
+    assert undated["confidence"] < second["confidence"]
 
 
 def test_bridge_keeps_named_people(warehouse):

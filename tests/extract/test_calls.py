@@ -232,3 +232,47 @@ def test_an_in_person_talk_is_not_a_call(calls_in):
 def test_initiator_with_an_adverb_before_goi_dien(calls_in):
     calls = calls_in("Ngày 5/4/2021, Tổng thống Pháp Emmanuel Macron đã trực tiếp gọi điện cho Tổng thống Nga Vladimir Putin.")
     assert summary(calls) == [(["FRA", "RUS"], "2021-04-05", "day", "phone", "FRA")]
+
+
+@pytest.mark.parametrize("text", [
+    "Tổng thống Nga Vladimir Putin và Tổng thống Mỹ Donald Trump đã bắt đầu cuộc điện đàm vào tối 13/6.",
+    "Cuộc điện đàm giữa Tổng thống Nga Vladimir Putin và Tổng thống Mỹ Donald Trump đã kết thúc sau hơn một giờ, ngày 13/6.",
+    "Điện Kremlin cho biết Tổng thống Nga Vladimir Putin và Tổng thống Mỹ Donald Trump đã điện đàm hôm 13/6.",
+    "Tổng thống Nga Vladimir Putin điện đàm với Tổng thống Mỹ Donald Trump.\nCuộc gọi diễn ra hôm 13/6 và kéo dài 50 phút.",
+    "“Tôi vừa có cuộc điện đàm rất hiệu quả với Tổng thống Nga Vladimir Putin”, Tổng thống Mỹ Donald Trump viết ngày 13/6.",
+])
+def test_parties_before_the_trigger_in_a_quote_or_in_another_sentence(calls_in, text):
+    calls = calls_in(text, published=date(2025, 6, 14))
+    assert [(sorted(c.countries), c.resolved.value.isoformat()) for c in calls] == [(["RUS", "USA"], "2025-06-13")]
+
+
+def test_cung_ngay_dates_a_further_call_by_the_one_just_reported(calls_in):
+    text = ("Ngày 13/6, Tổng thống Nga Vladimir Putin điện đàm với Tổng thống Mỹ Donald Trump.\n"
+            "Cùng ngày, ông Putin còn điện đàm với Tổng thống Iran Masoud Pezeshkian.")
+    calls = calls_in(text, published=date(2025, 6, 14))
+    assert sorted((tuple(sorted(c.countries)), c.resolved.value.isoformat()) for c in calls) == [
+        (("IRN", "RUS"), "2025-06-13"), (("RUS", "USA"), "2025-06-13")]
+
+
+@pytest.mark.parametrize("text", [
+    "Ngày 13/6, Tổng thống Mỹ Donald Trump chủ động điện đàm với Tổng thống Nga Vladimir Putin.",
+    "Ngày 13/6, theo đề nghị từ phía Mỹ, Tổng thống Nga Vladimir Putin đã điện đàm với Tổng thống Mỹ Donald Trump.",
+    "Ngày 13/6, Tổng thống Mỹ Donald Trump đã gọi cho Tổng thống Nga Vladimir Putin.",
+    "Ngày 13/6, Tổng thống Nga Vladimir Putin nhận điện thoại từ Tổng thống Mỹ Donald Trump.",
+    "Điện Kremlin xác nhận cuộc gọi của Tổng thống Mỹ Donald Trump tới Tổng thống Nga Vladimir Putin.",
+])
+def test_initiator_phrasings(calls_in, text):
+    calls = calls_in(text, published=date(2025, 6, 14))
+    assert [(sorted(c.countries), c.initiator.country_iso3 if c.initiator else None) for c in calls] == [
+        (["RUS", "USA"], "USA")]
+
+
+def test_kieu_goi_is_not_a_call(calls_in):
+    assert calls_in("Ngày 13/6, Tổng thống Pháp kêu gọi cho Ukraine thêm viện trợ.", published=date(2025, 6, 14)) == []
+
+
+def test_a_date_in_the_reporting_clause_is_not_the_call_date(calls_in):
+    calls = calls_in("Trả lời phỏng vấn hôm 2/3, Thủ tướng Anh Keir Starmer kể rằng ông đã nhấc máy gọi cho "
+                     "Tổng thống Mỹ Donald Trump.", published=date(2025, 3, 3))
+    assert [(sorted(c.countries), c.resolved.value.isoformat() if c.resolved.value else None, c.initiator.country_iso3)
+            for c in calls] in ([(["GBR", "USA"], "2025-03-01", "GBR")], [(["GBR", "USA"], None, "GBR")])

@@ -109,3 +109,21 @@ def test_time_first_bylines_and_relative_months():
     assert resolve_with_reference(last_month, reference, "x").value == date(2024, 2, 1)
     assert resolve_with_reference(early_this_month, reference, "x").value == date(2024, 3, 1)
     assert resolve_with_reference(find_dates("tháng 4 năm ngoái")[0], reference, "x").value == date(2023, 4, 1)
+
+
+@pytest.mark.parametrize(("line", "day", "precision"), [
+    ("Ngày 14 tháng 6 năm 2020", date(2020, 6, 14), "day"),
+    ("Tháng Sáu 14, 2020", date(2020, 6, 14), "day"),
+    ("Thứ bảy, 12/10/2024 - 08:15", date(2024, 10, 12), "minute"),
+    ("12/10/2024 08:15 (GMT+7)", date(2024, 10, 12), "minute"),
+    ("2024-10-12T08:15:00+07:00", date(2024, 10, 12), "minute"),
+    ("2022-11-01 14:07:42(GMT+08:00)", date(2022, 11, 1), "minute"),
+])
+def test_date_lines_in_common_formats(line, day, precision):
+    published = parse_dateline(line)
+    assert published is not None and (published.value, published.precision) == (day, precision)
+
+
+@pytest.mark.parametrize("line", ["Năm 2020", "Hội nghị G20 năm 2024 tại Brazil", "Tháng 6 năm 2020"])
+def test_a_line_without_a_full_date_is_not_a_date_line(line):
+    assert parse_dateline(line) is None
