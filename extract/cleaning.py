@@ -4,6 +4,12 @@ Scraped pages carry junk: related-article teasers, comment widgets, tag
 lists, navigation. Teasers are the dangerous part: their headlines mention
 other calls, so everything after a junk marker is cut, and short bullet
 lines that look like headlines are dropped.
+
+A marker ends the article only once the article has started (a prose
+paragraph has been read): widgets above the body ("MỚI NHẤT", a comment form)
+are skipped instead. Prose is told from furniture by a content model in the
+jusText manner: length, sentence punctuation and the density of Vietnamese
+stop words. And if the page holds prose at all, the cleaned body is never empty.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlparse
 
 from extract.dates import PublishedDate, parse_dateline, parse_url_date
@@ -39,6 +46,26 @@ _TERMINAL = ('.', '!', '?', '"', '”', '»', ':', ';', ')', '…')
 _BYLINE_LEAD = re.compile(r"^\s*(?:\((?P<paren>[^)]{2,40})\)|(?P<bare>[\w+&.]+(?: [\w+&.]+){0,3}))\s*[-–—]\s+")
 
 
+MIN_PROSE_CHARS = 80
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    import justext  # loaded on first use
+
+    return frozenset(justext.get_stoplist("Vietnamese"))
+
+
+def is_prose(line: str) -> bool:
+    """A paragraph of running Vietnamese text, not page furniture: long enough, with sentence
+    punctuation, and dense in stop words (the jusText measure; its Vietnamese stop list)."""
+    words = line.lower().split()
+    if len(line) < MIN_PROSE_CHARS or len(words) < 12 or not re.search(r"[.!?…](?:\s|$|[\"”])", line):
+        return False
+    stop = sum(1 for w in words if w.strip(".,;:!?\"“”()") in _stop_words())
+    return stop / len(words) >= 0.2
+
+
 @dataclass
 class CleanArticle:
     title: str | None
@@ -64,6 +91,9 @@ def clean_text(text: str, url: str | None, publishers: dict[str, str]) -> CleanA
     published: PublishedDate | None = None
     urls: list[str] = []
     kept: list[str] = []
+    started = False  # a prose paragraph has been read: a junk marker now ends the article
+    skipping = False  # a widget above the body: its lines are dropped until prose starts
+    headline: str | None = None
     for index, line in enumerate(lines):
         if not line:
             kept.append("")
@@ -76,8 +106,19 @@ def clean_text(text: str, url: str | None, publishers: dict[str, str]) -> CleanA
                 kept.append(rest)
             continue
         if _CUT_MARKERS.match(line) or _is_doubled_headline(line):
-            log.debug("cut page furniture from line %d: %.40s", index, line)
-            break
+            if started:
+                log.debug("cut page furniture from line %d: %.40s", index, line)
+                break
+            log.debug("skipped a widget above the article at line %d: %.40s", index, line)
+            skipping = True
+            continue
+        if is_prose(line):
+            if skipping and headline:
+                kept.append(headline)  # the line right before the first prose is the article's headline
+            started, skipping = True, False
+        elif skipping:
+            headline = line if len(line) < 200 else None
+            continue
         found_urls = _URL.findall(line)
         if found_urls:
             urls.extend(found_urls)
@@ -87,6 +128,9 @@ def clean_text(text: str, url: str | None, publishers: dict[str, str]) -> CleanA
             continue
         kept.append(line)
     paragraphs = _paragraphs(kept)
+    if sum(len(p) for p in paragraphs) < MIN_PROSE_CHARS:
+        # Whatever the markers said, prose on the page is the article: never return an empty body.
+        paragraphs = [line for line in lines if is_prose(line)] or paragraphs
     if url is None and urls:
         url = next((u for u in urls if u.startswith("http")), None)
     if url and (published is None or published.precision == "month"):

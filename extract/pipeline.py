@@ -12,13 +12,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from extract import EXTRACTOR_VERSION
 from extract.aid import AidMention, extract_aid
 from extract.calls import ArticleCall, extract_calls
 from extract.cleaning import clean_document
 from extract.nlp import credit_spans, looks_vietnamese, split_sentences
 from extract.resolve import Gazetteer
 from extract.sources import RawDocument, Rejected
+from extract.version import extractor_version
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def process_document(doc: RawDocument, gaz: Gazetteer, run_id: str) -> ArticleRo
         "published_basis": published.basis if published else None,
         "fetched_at": doc.fetched_at.isoformat(sep=" "), "body_text": body,
         "content_hash": doc.content_hash, "n_sentences": len(sentences),
-        "extractor_version": EXTRACTOR_VERSION, "run_id": run_id,
+        "extractor_version": extractor_version(), "run_id": run_id,
     }]
     rows.tables["sentences"] = [
         {"article_id": article_id, "sentence_index": i, "sentence_text": s} for i, s in enumerate(sentences)

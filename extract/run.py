@@ -105,16 +105,16 @@ def extract_inputs(settings: Settings, run_id: str, window_start: datetime, wind
     the same extractor version) are skipped, so a re-run does no work and changes
     nothing; `reprocess` parses everything again.
     """
-    from extract import EXTRACTOR_VERSION
     from extract.load import already_loaded, connect
     from extract.pipeline import process_document
     from extract.reference import load_reference
     from extract.resolve import Gazetteer
     from extract.sources import Rejected, read_inbox
+    from extract.version import extractor_version
 
     con = connect(settings.build_path)
     try:
-        known = set() if reprocess else already_loaded(con, EXTRACTOR_VERSION)
+        known = set() if reprocess else already_loaded(con, extractor_version())
     finally:
         con.close()
     gaz = Gazetteer(load_reference(settings.seeds_dir))

@@ -67,3 +67,32 @@ def test_bad_inputs_are_rejected_with_a_reason(tmp_path):
     assert reasons["image.png"].startswith("unsupported file type")
     ok = decode_document("x.txt", "Xin chào".encode(), "text", datetime(2024, 1, 1))
     assert ok.text == "Xin chào"
+
+
+# Written for these tests: a comment form and a "MỚI NHẤT" box above the article, and one below it.
+WIDGETS_ABOVE_THE_BODY = """Gửi bình luận
+Bạn cần đăng nhập để bình luận
+MỚI NHẤT
+Giá vàng hôm nay tăng mạnh
+Thời tiết cuối tuần có mưa rào
+Thủ tướng Nhật Bản điện đàm với Tổng thống Hàn Quốc
+Chiều 12/3/2025, Thủ tướng Nhật Bản đã có cuộc điện đàm với Tổng thống Hàn Quốc về hợp tác kinh tế và an ninh trong khu vực.
+Hai nhà lãnh đạo nhất trí sẽ tiếp tục trao đổi thường xuyên và thúc đẩy hợp tác trong các lĩnh vực mà hai bên cùng quan tâm.
+Tin liên quan
+Tổng thống Mỹ điện đàm với Tổng thống Pháp
+"""
+
+
+def test_widgets_above_the_body_are_skipped_not_taken_as_its_end(publishers):
+    article = clean_text(WIDGETS_ABOVE_THE_BODY, None, publishers)
+    assert article.title == "Thủ tướng Nhật Bản điện đàm với Tổng thống Hàn Quốc"
+    body = article.body_text
+    assert "Chiều 12/3/2025" in body and "Hai nhà lãnh đạo" in body
+    assert "Giá vàng" not in body and "Tổng thống Pháp" not in body  # the box above, the teaser below
+
+
+def test_prose_on_the_page_is_never_lost(publishers):
+    # Every line starts with a marker word, yet the page holds a paragraph of prose.
+    page = ("Mới nhất\nTin liên quan: Chiều 12/3/2025, Thủ tướng Nhật Bản đã có cuộc điện đàm với Tổng thống Hàn Quốc "
+            "về hợp tác kinh tế và an ninh trong khu vực, và hai bên nhất trí tăng cường trao đổi.\n")
+    assert "cuộc điện đàm" in clean_text(page, None, publishers).body_text
