@@ -623,14 +623,20 @@ def _attach_initiators(calls: list[ArticleCall], initiators: list[tuple[int, str
 
 def _feasible_periods(call: ArticleCall, ref: Reference) -> list[tuple[date, date]]:
     """For each named party, the span in which they held the role the article gives them."""
-    spans = []
+    return [(min(lo for lo, _ in terms), max(hi for _, hi in terms)) for terms in _terms_of_office(call, ref)]
+
+
+def _terms_of_office(call: ArticleCall, ref: Reference) -> list[list[tuple[date, date]]]:
+    """For each named party, every term in which they held the role the article gives them: a person
+    who held an office twice (Putin, Netanyahu, Trump) could not have called in the years between."""
+    terms = []
     for party in call.parties:
         if not party.actor_id or not party.is_reference:
             continue
         periods = ref.periods(party.actor_id, party.role)
         if periods:
-            spans.append((min(p.valid_from for p in periods), max(p.valid_to or FAR_FUTURE for p in periods)))
-    return spans
+            terms.append([(p.valid_from, p.valid_to or FAR_FUTURE) for p in periods])
+    return terms
 
 
 def _resolve_dates(calls: list[ArticleCall], published: PublishedDate | None, article_years: list[int],
@@ -652,7 +658,8 @@ def _resolve_dates(calls: list[ArticleCall], published: PublishedDate | None, ar
             siblings = [c for c in calls if c.date is not None and not c.date.has_year
                         and (c.date.day, c.date.month) == (mention.day, mention.month)]
             periods = [span for c in siblings for span in _feasible_periods(c, ref)]
-            call.resolved = _resolve_from_context(mention, periods, anchor, article_years, not_before, as_of)
+            terms = [t for c in siblings for t in _terms_of_office(c, ref)]
+            call.resolved = _resolve_from_context(mention, periods, anchor, article_years, not_before, as_of, terms)
             call.confidence = 0.75
         elif mention is None and published is not None and call.structured:
             # The article says a call took place but not when: its month is the publication month.
@@ -665,9 +672,11 @@ def _resolve_dates(calls: list[ArticleCall], published: PublishedDate | None, ar
 
 
 def _resolve_from_context(mention: DateMention, periods: list[tuple[date, date]], anchor: date | None,
-                          article_years: list[int], not_before: date | None, as_of: date) -> ResolvedDate | None:
+                          article_years: list[int], not_before: date | None, as_of: date,
+                          terms: list[list[tuple[date, date]]] = ()) -> ResolvedDate | None:
     """The year of a day/month from what the article fixes: terms of office, events, years it names."""
-    years = candidate_years(mention, periods + [(date(1945, 1, 1), as_of)])
+    years = [y for y in candidate_years(mention, periods + [(date(1945, 1, 1), as_of)])
+             if all(_in_some_term(y, mention, party_terms) for party_terms in terms)]
     if not years:
         return None
     if anchor is not None:
@@ -678,6 +687,12 @@ def _resolve_from_context(mention: DateMention, periods: list[tuple[date, date]]
     after_mentioned = [y for y in floor_years if recent is None or y >= recent]
     chosen = (after_mentioned or floor_years or years)[0]
     return ResolvedDate(date(chosen, mention.month, mention.day or 1), mention.precision, "inferred-from-context")
+
+
+def _in_some_term(year: int, mention: DateMention, party_terms: list[tuple[date, date]]) -> bool:
+    first = date(year, mention.month, mention.day or 1)
+    last = first if mention.day else _month_end(first)
+    return any(lo <= last and first <= hi for lo, hi in party_terms)
 
 
 def _month_end(day: date) -> date:

@@ -276,3 +276,12 @@ def test_a_date_in_the_reporting_clause_is_not_the_call_date(calls_in):
                      "Tổng thống Mỹ Donald Trump.", published=date(2025, 3, 3))
     assert [(sorted(c.countries), c.resolved.value.isoformat() if c.resolved.value else None, c.initiator.country_iso3)
             for c in calls] in ([(["GBR", "USA"], "2025-03-01", "GBR")], [(["GBR", "USA"], None, "GBR")])
+
+
+def test_an_inferred_year_falls_in_a_term_each_party_held_not_between_terms(calls_in):
+    # Putin was prime minister, not president, in 2008-2012; Netanyahu was out of office 1999-2009.
+    calls = calls_in("Hôm 16/10, Tổng thống Nga Vladimir Putin đã điện đàm với Thủ tướng Israel Benjamin Netanyahu.")
+    [call] = calls
+    year = call.resolved.value.year
+    assert call.resolved.basis == "inferred-from-context"
+    assert 2012 <= year <= 2020 or year >= 2023, year
