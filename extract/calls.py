@@ -13,7 +13,7 @@ and who held which office when).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from extract.dates import (
@@ -132,6 +132,7 @@ class Mention:
     structured: bool
     subject: Person | None = None
     weak_date: bool = False  # a report date ("Ngày X, theo Y, ...") or a relative date inside a quote
+    trigger_start: int = 0
 
     @property
     def countries(self) -> frozenset[str]:
@@ -152,6 +153,7 @@ class ArticleCall:
     confidence: float = 0.6
     initiator_evidence: str | None = None
     weak_date: bool = False
+    triggers: dict[int, int] = field(default_factory=dict)  # sentence index -> where its trigger starts
 
     @property
     def countries(self) -> frozenset[str]:
@@ -171,7 +173,7 @@ def extract_calls(
     memory = ArticleMemory()
     about_calls = any(STRONG_TRIGGER.search(s) for s in sentences)
     mentions: list[Mention] = []
-    initiators: list[tuple[int, str, Person]] = []
+    initiators: list[tuple[int, str, Initiator]] = []
     for index, sentence in enumerate(sentences):
         people = find_people(sentence, gaz, memory, masks[index] if masks else [])
         found = _mentions_in_sentence(index, sentence, people, memory, about_calls)
@@ -263,15 +265,40 @@ def _trigger(sentence: str, about_calls: bool) -> re.Match[str] | None:
 def _mentions_in_sentence(
     index: int, sentence: str, people: list[Person], memory: ArticleMemory, about_calls: bool
 ) -> list[Mention]:
-    trigger = _trigger(sentence, about_calls)
-    if trigger is None:
+    """The calls one sentence reports: one per trigger that opens a clause of its own
+    ("Sau cuộc gọi với A, ông B đã gọi cho C" reports two calls)."""
+    first = _trigger(sentence, about_calls)
+    if first is None:
         return []
+    mentions = _mentions_at(index, sentence, people, memory, first)
+    previous = first
+    for trigger in STRONG_TRIGGER.finditer(sentence, first.end()):
+        boundaries = list(_NEW_CLAUSE.finditer(sentence, previous.end(), trigger.start()))
+        if boundaries:
+            # A clause with a subject of its own ("..., ông B đã gọi cho C") takes nobody named before
+            # it; one without ("A điện đàm với B, rồi điện đàm với C") shares the sentence's subject.
+            floor = boundaries[-1].end()
+            own_subject = any(floor <= p.start and p.end <= trigger.start() and p.kind in ("person", "role")
+                              for p in people)
+            later = _mentions_at(index, sentence, people, memory, trigger, floor if own_subject else 0)
+            dated = next((m.date for m in mentions if m.date is not None), None)
+            # An undated clause of a dated sentence happened the same day ("ngay sau cuộc gọi với A, ...").
+            mentions += [m if m.date is not None else replace(m, date=dated) for m in later]
+            previous = trigger
+    return mentions
+
+
+_NEW_CLAUSE = re.compile(r",|;|\s(?:và|rồi|sau đó|còn)\s", re.I)
+
+
+def _mentions_at(index: int, sentence: str, people: list[Person], memory: ArticleMemory,
+                 trigger: re.Match[str], clause_floor: int = 0) -> list[Mention]:
     if re.match(r"hội nghị|thượng đỉnh", trigger.group(0), re.I) and MULTILATERAL.search(sentence):
         return []  # "tham dự hội nghị trực tuyến ... do A và B chủ trì" is a multilateral meeting
     if not STRONG_TRIGGER.search(sentence) and IN_PERSON.search(sentence):
         return []  # "nói chuyện với B bên lề Đại hội đồng LHQ" is a meeting
-    clause_start = 0
-    for rep in REPORTING.finditer(sentence, 0, trigger.start()):
+    clause_start = clause_floor
+    for rep in REPORTING.finditer(sentence, clause_floor, trigger.start()):
         clause_start = rep.end()
     if NEGATIVE.search(sentence, clause_start, trigger.end()):
         return []
@@ -324,7 +351,7 @@ def _mentions_in_sentence(
     weak = date is not None and _weak_date(sentence, date)
     return [
         Mention(index, sentence, pair, pair_date or date, mode, initiator, structured, subject,
-                weak_date=weak and pair_date is None)
+                weak_date=weak and pair_date is None, trigger_start=trigger.start())
         for pair, pair_date in _split_counterparts(sentence, parties, trigger, clause_end)
     ]
 
@@ -494,23 +521,37 @@ def _call_date(sentence: str, clause_start: int, clause_end: int, trigger: re.Ma
     return candidates[0][2]
 
 
-def _initiator(sentence: str, people: list[Person]) -> Person | None:
+@dataclass(frozen=True)
+class Initiator:
+    """Who placed a call, where the sentence says so, and whom they called when it says that too."""
+
+    person: Person
+    at: int
+    called_country: str | None = None
+
+
+def _initiator(sentence: str, people: list[Person]) -> Initiator | None:
     named = [p for p in people if p.country_iso3 and p.kind != "pronoun"]
     m = INITIATOR_AFTER.search(sentence)
     if m:
         after = [p for p in named if 0 <= p.start - m.end() <= 30]
         if after:
-            return after[0]
+            # "B nhận cuộc gọi từ A": B was called; "theo đề nghị của A" says nothing of whom A called.
+            called = [p for p in named if p.end <= m.start() and m.start() - p.end <= 60
+                      and p.country_iso3 != after[0].country_iso3] if m.group(0).lower().startswith("nhận") else []
+            return Initiator(after[0], m.start(), called[-1].country_iso3 if called else None)
     m = INITIATOR_DO.search(sentence)
     if m:
         inside = [p for p in named if m.start("who") <= p.start and p.end <= m.end("who")]
         if inside:
-            return inside[0]
+            return Initiator(inside[0], m.start())
     m = INITIATOR_BEFORE.search(sentence)
     if m:
         before = [p for p in named if p.end <= m.start() and m.start() - p.end <= 60]
         if before:
-            return before[-1]
+            # "A đã gọi cho B": B, named right after, was called.
+            called = [p for p in named if m.end() <= p.start <= m.end() + 40 and p.country_iso3 != before[-1].country_iso3]
+            return Initiator(before[-1], m.start(), called[0].country_iso3 if called else None)
     return None
 
 
@@ -550,7 +591,7 @@ def _fold(mentions: list[Mention]) -> list[ArticleCall]:
                 calls.append(ArticleCall(
                     list(mention.parties), mention.date, mention.mode, None, mention.sentence_index,
                     mention.sentence, {mention.sentence_index: mention.sentence}, mention.structured,
-                    weak_date=mention.weak_date,
+                    weak_date=mention.weak_date, triggers={mention.sentence_index: mention.trigger_start},
                 ))
                 continue
             _merge(target, mention)
@@ -594,6 +635,7 @@ def _find_partial(calls: list[ArticleCall], countries: frozenset[str], mention: 
 
 def _merge(call: ArticleCall, mention: Mention) -> None:
     call.parties = _dedupe(call.parties + list(mention.parties))
+    call.triggers.setdefault(mention.sentence_index, mention.trigger_start)
     if call.date is None or (mention.date is not None and _compatible(call.date, mention.date)):
         if mention.date is not None and (call.date is None or _more_precise(call.date, mention.date) is mention.date):
             call.sentence_index, call.evidence = mention.sentence_index, mention.sentence
@@ -604,13 +646,18 @@ def _merge(call: ArticleCall, mention: Mention) -> None:
     call.evidence_sentences[mention.sentence_index] = mention.sentence
 
 
-def _attach_initiators(calls: list[ArticleCall], initiators: list[tuple[int, str, Person]]) -> None:
-    for index, sentence, person in initiators:
-        own = [c for c in calls if index in c.evidence_sentences and person.country_iso3 in c.countries]
+def _attach_initiators(calls: list[ArticleCall], initiators: list[tuple[int, str, Initiator]]) -> None:
+    for index, sentence, found in initiators:
+        person = found.person
+        # Only a call between the initiator and whoever the sentence says was called.
+        fitting = [c for c in calls if found.called_country is None or found.called_country in c.countries]
+        # In the sentence itself, the call whose trigger stands nearest the words naming the initiator.
+        own = sorted((c for c in fitting if index in c.evidence_sentences and person.country_iso3 in c.countries),
+                     key=lambda c: abs(c.triggers.get(index, 0) - found.at))
         # Else the call last spoken of before this sentence: a restated initiator must not reach an older call.
-        before = sorted((c for c in calls if min(c.evidence_sentences) <= index and person.country_iso3 in c.countries),
+        before = sorted((c for c in fitting if min(c.evidence_sentences) <= index and person.country_iso3 in c.countries),
                         key=lambda c: -max(i for i in c.evidence_sentences if i <= index))
-        anywhere = [c for c in calls if person.country_iso3 in c.countries]
+        anywhere = [c for c in fitting if person.country_iso3 in c.countries]
         target = (own or before[:1] or anywhere[:1] or [None])[0]
         if target is None or target.initiator is not None:
             continue

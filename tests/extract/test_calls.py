@@ -285,3 +285,20 @@ def test_an_inferred_year_falls_in_a_term_each_party_held_not_between_terms(call
     year = call.resolved.value.year
     assert call.resolved.basis == "inferred-from-context"
     assert 2012 <= year <= 2020 or year >= 2023, year
+
+
+def test_two_calls_in_one_sentence_and_whom_the_initiator_called(calls_in):
+    text = ("Ngày 19/5/2025, ngay sau khi kết thúc cuộc gọi với Tổng thống Nga Vladimir Putin, "
+            "Tổng thống Mỹ Donald Trump đã gọi cho Tổng thống Ukraine Volodymyr Zelensky.")
+    calls = {tuple(sorted(c.countries)): c for c in calls_in(text)}
+    assert set(calls) == {("RUS", "USA"), ("UKR", "USA")}
+    assert calls[("UKR", "USA")].initiator.country_iso3 == "USA"
+    assert calls[("RUS", "USA")].initiator is None  # "gọi cho Zelensky" says nothing of who placed the Putin call
+
+
+def test_a_received_call_gives_its_initiator_only_to_the_call_with_the_receiver(calls_in):
+    text = ("Ngày 23/10/2022, Bộ trưởng Quốc phòng Nga Sergei Shoigu điện đàm với Bộ trưởng Quốc phòng Anh Ben Wallace.\n"
+            "Cùng ngày, Bộ trưởng Quốc phòng Mỹ Lloyd Austin đã nhận cuộc gọi từ ông Shoigu.")
+    calls = {tuple(sorted(c.countries)): c for c in calls_in(text)}
+    assert calls[("GBR", "RUS")].initiator is None
+    assert calls[("RUS", "USA")].initiator.country_iso3 == "RUS"
