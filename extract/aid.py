@@ -62,9 +62,11 @@ _RECIPIENT_BEFORE = re.compile(
 _NON_STATE_AGENT = re.compile(
     r"(?<!thông qua )(?<!qua )\b(?:tổ chức (?:dân sự|phi chính phủ|từ thiện|xã hội)|doanh nghiệp|công ty|tập đoàn|"
     r"nhà hảo tâm|hội viên|(?:UBND|Ủy ban nhân dân) (?:tỉnh|thành phố)|(?-i:(?<!Quốc )(?<!quốc )Hội\b(?! nghị| đàm| thảo)))", re.I)
-_ORG_NAME_BEFORE = re.compile(r"(?:\bHội|Công ty|Tập đoàn|Tổng Công ty|Ngân hàng|Quỹ)\b[^,.;:]{0,30}$")
+_ORG_NAME_BEFORE = re.compile(
+    r"(?:\bHội|(?i:công ty|tập đoàn|tổng công ty|hiệp hội|doanh nghiệp)|Ngân hàng|Quỹ)\b[^,.;:]{0,30}$")
 _DISTRIBUTIVE = re.compile(r"\bmỗi (?:nước|quốc gia|bên)\b", re.I)
 _LIST_GAP = re.compile(r"^[\s,]*(?:và\s+)?(?:(?:chính phủ|nhân dân)\s*(?:và\s+)?)*$", re.I)
+_RECEIVES = re.compile(r"\s*(?:\S+\s+){0,3}?(?:đã\s+|vừa\s+)?(?:tiếp nhận|nhận được|nhận)\b", re.I)
 _LOCATED = re.compile(r"(?:\btại|\bở|\bthăm|\bkhỏi)\s*$", re.I)
 _DONOR_AFTER = re.compile(
     r"(?:\bmà|\bdo|\bcủa|\btừ|\bphía)\s*(?:(?:chính phủ|nhân dân|người dân)(?:\s+và\s+(?:nhân dân|chính phủ))?\s+)?$", re.I
@@ -233,6 +235,11 @@ def _parties(sentence: str, people: list[Person], amount: MoneyMention) -> tuple
     ]
     donor = donors_before[-1].country_iso3 if donors_before else (
         donors_after[0].country_iso3 if donors_after else None)
+    receiver = next((p for p in reversed(located) if p.end <= amount.start
+                     and _RECEIVES.match(sentence, p.end, amount.start)), None)
+    if receiver is not None and donors_after:
+        # "Syria nhận khoản hỗ trợ 30 triệu nhân dân tệ từ Trung Quốc": the subject receives.
+        donor, recipient = donors_after[0].country_iso3, receiver.country_iso3
     if donor is None:  # a quoted pledge: the speaker's country gives ("“Hơn một tỷ bảng ...”, Bộ trưởng Anh Healey phát biểu")
         quote_end = max(sentence.rfind("”"), sentence.rfind('"'))
         speaker = [p for p in located if quote_end > amount.end and p.start > quote_end and p.kind in ("person", "role")
@@ -295,7 +302,8 @@ def _dedupe(found: list[AidMention]) -> list[AidMention]:
             (k for k in kept if (k.donor_iso3, k.recipient_iso3, k.money.amount, k.money.currency) == key),
             None,
         )
-        if twin is None or _separate_tranche(twin.evidence, mention.evidence):
+        # The headline announces the package the lead then tells, "bổ sung" or not.
+        if twin is None or (twin.sentence_index > 0 and _separate_tranche(twin.evidence, mention.evidence)):
             kept.append(mention)
     return kept
 

@@ -69,7 +69,7 @@ def test_an_amount_with_no_recipient_is_only_a_candidate(gazetteer):
     from extract.aid import CANDIDATE_CONFIDENCE, is_between_two_countries
 
     published = PublishedDate(date(2024, 5, 6), "day", "test")
-    rows = extract_aid(split_sentences(["Các doanh nghiệp Việt Nam ủng hộ 5 tỷ đồng cho đồng bào vùng lũ."]),
+    rows = extract_aid(split_sentences(["Chính phủ Nhật Bản công bố khoản viện trợ 5 triệu USD để khắc phục hậu quả bão."]),
                        gazetteer, published)
     assert rows and not any(is_between_two_countries(r) for r in rows)
     assert {r.confidence for r in rows} == {CANDIDATE_CONFIDENCE}
@@ -89,3 +89,21 @@ def test_a_headline_total_of_two_packages_is_not_a_third(aid_in):
     rows = aid_in("Đức viện trợ 3 tỷ euro cho Ukraine. Đức còn viện trợ 5 tỷ euro cho Ukraine. "
                   "Tổng cộng Đức viện trợ 8 tỷ euro cho Ukraine.")
     assert sorted(a for _, _, a, *_ in rows) == [3e9, 5e9]
+
+
+def test_the_receiving_country_is_the_recipient(aid_in):
+    rows = aid_in("Lào nhận khoản hỗ trợ 20 triệu nhân dân tệ từ Trung Quốc để khắc phục lũ lụt.")
+    assert [(d, r, a, c) for d, r, a, c, *_ in rows] == [("CHN", "LAO", 2e7, "CNY")]
+
+
+def test_a_company_or_association_of_a_country_is_not_that_country(aid_in):
+    rows = aid_in("Một tập đoàn ô tô Hàn Quốc ủng hộ 3 tỷ đồng, còn hiệp hội doanh nghiệp Đức tại Việt Nam quyên góp 2 tỷ đồng.")
+    assert rows == []
+
+
+def test_the_headline_and_the_lead_tell_one_package_even_if_it_is_additional(gazetteer):
+    published = PublishedDate(date(2024, 5, 6), "day", "test")
+    sentences = ["Mỹ công bố gói viện trợ 300 triệu USD cho Ukraine",
+                 "Ngày 5/5, Mỹ công bố gói hỗ trợ an ninh bổ sung trị giá 300 triệu USD cho Ukraine."]
+    rows = extract_aid(sentences, gazetteer, published)
+    assert [(r.donor_iso3, r.recipient_iso3, r.money.amount) for r in rows] == [("USA", "UKR", 3e8)]
