@@ -62,7 +62,8 @@ EVAL_SETS ?= seeds:$(SHARED)/seeds:$(SHARED)/gold/seeds_gold.json dev:$(SHARED)/
 	dev2:$(SHARED)/dev2/articles:$(SHARED)/dev2/gold.json \
 	holdout:$(CURDIR)/tests/fixtures/holdout/articles:$(CURDIR)/tests/fixtures/holdout/gold.json \
 	holdout2:$(CURDIR)/tests/fixtures/holdout2/articles:$(CURDIR)/tests/fixtures/holdout2/gold.json \
-	holdout3:$(CURDIR)/tests/fixtures/holdout3/articles:$(CURDIR)/tests/fixtures/holdout3/gold.json
+	holdout3:$(CURDIR)/tests/fixtures/holdout3/articles:$(CURDIR)/tests/fixtures/holdout3/gold.json \
+	holdout4:$(CURDIR)/tests/fixtures/holdout4/articles:$(CURDIR)/tests/fixtures/holdout4/gold.json
 
 eval: $(AIRFLOW_HOME)/airflow.db $(MANIFEST)
 	@mkdir -p var/eval
