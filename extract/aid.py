@@ -53,12 +53,12 @@ STATUS_WORDS = [
     ("announced", re.compile(r"công bố|thông báo|cam kết|tuyên bố|sẽ|viện trợ", re.I)),
 ]
 _RECIPIENT_BEFORE = re.compile(
-    r"(?:\bcho|\btới|\bđến|\bgiúp|\bhỗ trợ|\btại|\bcứu trợ|\bở|\btặng)\s*"  # + tặng
+    r"(?:\bcho|\btới|\bđến|\bgiúp|\bhỗ trợ|\btại|\bcứu trợ|\bở|\btặng)\s*"  # "gửi tặng Chính phủ Lào"
     r"(?:(?:mỗi nước|mỗi quốc gia|các nước|hai nước|đại diện|phía)\s+)?"  # a head noun before the country
     r"(?:(?:nhân dân|người dân|đồng bào|chính phủ)(?:\s+và\s+(?:nhân dân|chính phủ))?\s+|miền \w+\s+)?$",
     re.I,
 )
-# a non-state giver standing between the country and the amount, or a country inside an organisation's name.
+# A non-state giver standing between the country and the amount, or a country inside an organisation's name.
 _NON_STATE_AGENT = re.compile(
     r"(?<!thông qua )(?<!qua )\b(?:tổ chức (?:dân sự|phi chính phủ|từ thiện|xã hội)|doanh nghiệp|công ty|tập đoàn|"
     r"nhà hảo tâm|hội viên|(?:UBND|Ủy ban nhân dân) (?:tỉnh|thành phố)|(?-i:(?<!Quốc )(?<!quốc )Hội\b(?! nghị| đàm| thảo)))", re.I)
@@ -126,7 +126,7 @@ def extract_aid(sentences: list[str], gaz: Gazetteer, published: PublishedDate |
                     _reported_date(sentence, published), 0.8 if donor and rec else 0.5,
                 ))
     _fill_from_context(found)
-    # a lone amount that the article elsewhere gives as the conversion of another is that package.
+    # A lone amount that the article elsewhere gives as the conversion of another is that package.
     found = [f for f in found if not any(
         (d in (None, f.donor_iso3)) and (r in (None, f.recipient_iso3)) and c == f.money.currency
         and abs(a - f.money.amount) <= 0.01 * a for d, r, a, c in conversions)]
@@ -145,7 +145,7 @@ def is_between_two_countries(aid: AidMention) -> bool:
 
 
 def _drop_sums(found: list[AidMention]) -> list[AidMention]:
-    """a figure that only adds up other rows of the article (a headline total) is not a package."""
+    """A figure that only adds up other rows of the article (a headline total) is not a package."""
     keep = []
     for row in found:
         others = [o for o in found if o is not row and (o.donor_iso3, o.recipient_iso3, o.money.currency)
@@ -161,7 +161,7 @@ _GIVE_VERB = re.compile(r"\b(?:trao(?: tặng)?|tặng|gửi|ủng hộ|quyên g
 
 
 def _non_state(sentence: str, people: list[Person], amount: MoneyMention) -> bool:
-    """the giver is an organisation: "Seoul cho phép 12 tổ chức dân sự gửi ... 2,13 triệu USD",
+    """The giver is an organisation: "Seoul cho phép 12 tổ chức dân sự gửi ... 2,13 triệu USD",
     "Chủ tịch Hội Hữu nghị Việt Nam-Myanmar đã trao ... 540.750.000 đồng"."""
     verbs = [m for m in _GIVE_VERB.finditer(sentence, 0, amount.start)]
     if not verbs:
@@ -177,6 +177,7 @@ def _non_state(sentence: str, people: list[Person], amount: MoneyMention) -> boo
 
 
 def _distributive(sentence: str, people: list[Person], first: str | None) -> list[str]:
+    """The recipients listed from `first` on ("cho mỗi nước Lào và Campuchia"): one row each."""
     located = [p for p in people if p.country_iso3 and p.kind != "pronoun"]
     start = next((i for i, p in enumerate(located) if p.country_iso3 == first
                   and _RECIPIENT_BEFORE.search(sentence[:p.start])), None)
