@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 from extract.dates import (
     DAY,
@@ -77,6 +77,9 @@ DATE_BLOCKERS = re.compile(
 # "từng điện đàm" (have talked before) is vague unless the sentence dates the call.
 FIRST_PERSON = re.compile(r"\b(?:tôi|chúng tôi)\b", re.I)
 SAME_DAY = re.compile(r"\b(?:cùng ngày|cùng hôm|cũng trong ngày|trong cùng ngày)\b", re.I)
+# "Hai ngày sau", "một ngày sau đó", "hôm sau": counted from the call just reported.
+DAYS_LATER = re.compile(r"\b(?:(?P<n>\d{1,2}|một|hai|ba|bốn|năm|sáu|bảy) ngày sau|(?P<next>(?:ngày )?hôm sau))\b", re.I)
+_SMALL_NUMBERS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7}
 VAGUE = re.compile(r"\btừng\b|nhiều lần|nhiều cuộc", re.I)
 # A trigger inside "trong cuộc điện đàm ..." opens a phrase; the parties are in the clause that follows.
 PREPOSITIONAL_TRIGGER = re.compile(
@@ -312,6 +315,10 @@ def _mentions_at(index: int, sentence: str, people: list[Person], memory: Articl
     date = _call_date(sentence, clause_start, clause_end, trigger)
     if date is None and SAME_DAY.search(sentence, 0, trigger.start()):
         date = memory.last_call_date  # "Cùng ngày, A còn điện đàm với B": the day of the call just reported
+    later = DAYS_LATER.search(sentence, 0, trigger.start()) if date is None else None
+    if later and memory.last_call_date is not None:
+        n = 1 if later["next"] else int(_SMALL_NUMBERS.get(later["n"].lower(), later["n"]))
+        date = _days_after(memory.last_call_date, n, later)
     if date is None and VAGUE.search(sentence, clause_start, clause_end):
         return []
     speakers = [p for p in people if p.end <= clause_start and p.kind == "person"]
@@ -476,6 +483,15 @@ def _split_counterparts(sentence: str, parties: list[Person], trigger: re.Match[
     if len(dated) != len(pairs):
         pairs = [(pair, None) for pair, _ in pairs]  # only when every counterpart has its own date
     return pairs
+
+
+def _days_after(base: DateMention, days: int, words: re.Match[str]) -> DateMention | None:
+    """The day `days` after a day/month (in its year when known; a leap year otherwise keeps 29/2)."""
+    if base.day is None or base.month is None:
+        return None
+    shifted = date(base.year or 2024, base.month, base.day) + timedelta(days=days)
+    return DateMention(words.start(), words.end(), words.group(0), shifted.day, shifted.month,
+                       shifted.year if base.year else None)
 
 
 def _quote_speaker(sentence: str, people: list[Person], trigger: re.Match[str],

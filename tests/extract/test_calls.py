@@ -302,3 +302,11 @@ def test_a_received_call_gives_its_initiator_only_to_the_call_with_the_receiver(
     calls = {tuple(sorted(c.countries)): c for c in calls_in(text)}
     assert calls[("GBR", "RUS")].initiator is None
     assert calls[("RUS", "USA")].initiator.country_iso3 == "RUS"
+
+
+@pytest.mark.parametrize(("words", "day"), [("Hai ngày sau", "2022-02-26"), ("Hôm sau", "2022-02-25")])
+def test_days_later_count_from_the_call_just_reported(calls_in, words, day):
+    text = ("Tối 24/2/2022, Thủ tướng Ấn Độ Narendra Modi điện đàm với Tổng thống Nga Vladimir Putin.\n"
+            f"{words}, ông Modi điện đàm với Tổng thống Ukraine Volodymyr Zelensky.")
+    calls = {tuple(sorted(c.countries)): c.resolved.value.isoformat() for c in calls_in(text)}
+    assert calls == {("IND", "RUS"): "2022-02-24", ("IND", "UKR"): day}
