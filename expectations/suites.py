@@ -318,7 +318,28 @@ from marts.fct_aid f
 """
 
 
-def _marts_specs(as_of: datetime, dim_article_columns: Collection[str]) -> tuple[SuiteSpec, ...]:
+# One row per fact type: how many facts the run published and how many it held back (audit.quarantine).
+QUARANTINE_SQL = """
+with held_back as (
+    select fact_type, count(*) as n_held_back
+    from (select distinct fact_type, fact_key from audit.quarantine)
+    group by fact_type
+),
+published as (
+    select 'call' as fact_type, count(*) as n_published from marts.fct_call
+    union all
+    select 'aid', count(*) from marts.fct_aid
+)
+select p.fact_type, p.n_published, coalesce(h.n_held_back, 0) as n_held_back,
+       coalesce(h.n_held_back, 0) / greatest(p.n_published + coalesce(h.n_held_back, 0), 1) as held_back_share
+from published p
+left join held_back h using (fact_type)
+"""
+DEFAULT_MAX_HELD_BACK_SHARE = 0.25
+
+
+def _marts_specs(as_of: datetime, dim_article_columns: Collection[str],
+                 max_held_back_share: float) -> tuple[SuiteSpec, ...]:
     today = _midnight(as_of.date())
     earliest = _midnight(EARLIEST_CALL_DATE)
     calls = SuiteSpec(
@@ -394,11 +415,22 @@ def _marts_specs(as_of: datetime, dim_article_columns: Collection[str]) -> tuple
                      "No aid amount is reported after today.", max_value=today),
         ),
     )
-    return (calls, bridge, aid)
+    quarantine = SuiteSpec(
+        asset="quarantine", stage="marts", sql=QUARANTINE_SQL, key_columns=("fact_type",),
+        expectations=(
+            _between("no_fact_held_back", "n_held_back", "warning",
+                     "No fact was held back by a row-level rule (see audit.quarantine).", max_value=0),
+            _between("held_back_share_below_limit", "held_back_share", "critical",
+                     f"At most {max_held_back_share:.0%} of a fact type is held back: more is a systemic "
+                     "failure (QUARANTINE_MAX_SHARE), not a few wrong facts.",
+                     max_value=max_held_back_share),
+        ),
+    )
+    return (calls, bridge, aid, quarantine)
 
 
-def suite_specs(stage: str, *, as_of: datetime,
-                dim_article_columns: Collection[str] = ()) -> tuple[SuiteSpec, ...]:
+def suite_specs(stage: str, *, as_of: datetime, dim_article_columns: Collection[str] = (),
+                max_held_back_share: float = DEFAULT_MAX_HELD_BACK_SHARE) -> tuple[SuiteSpec, ...]:
     """The suites of one stage.
 
     Args:
@@ -407,6 +439,8 @@ def suite_specs(stage: str, *, as_of: datetime,
             it (timestamps) or after its day (dates).
         dim_article_columns: Columns of ``marts.dim_article``; only used to pick the
             publication date expression (see ``article_published_date_sql``).
+        max_held_back_share: The share of calls or of aid amounts that row-level rules may
+            hold back (audit.quarantine) before the stage fails as a systemic problem.
 
     Raises:
         ValueError: for an unknown stage.
@@ -414,7 +448,7 @@ def suite_specs(stage: str, *, as_of: datetime,
     if stage == "raw":
         return _raw_specs(as_of)
     if stage == "marts":
-        return _marts_specs(as_of, dim_article_columns)
+        return _marts_specs(as_of, dim_article_columns, max_held_back_share)
     raise ValueError(f"unknown stage {stage!r}; expected one of {STAGES}")
 
 

@@ -164,7 +164,8 @@ def load_extracted(settings: Settings, extracted: Path, run_id: str) -> dict[str
 def validate(settings: Settings, stage: str, run_id: str, as_of: datetime) -> dict[str, Any]:
     from expectations.validate import validate_stage
 
-    result = validate_stage(settings.build_path, stage, run_id, settings.reports_dir / _safe(run_id), as_of=as_of)
+    result = validate_stage(settings.build_path, stage, run_id, settings.reports_dir / _safe(run_id), as_of=as_of,
+                            max_held_back_share=settings.max_held_back_share)
     return {"stage": stage, "status": result.status, "report": str(result.report_path)}
 
 
@@ -197,6 +198,11 @@ def summary(warehouse: Path) -> str:
         aid = con.execute("select count(*) from marts.fct_aid").fetchone()[0]
         rejected = con.execute(
             "select source_uri, reason from audit.input_ledger where status = 'rejected' order by source_uri").fetchall()
+        held_back = []
+        if con.execute("select count(*) from information_schema.tables "
+                       "where table_schema = 'audit' and table_name = 'quarantine'").fetchone()[0]:
+            held_back = con.execute("select fact_type, rule, count(*) from audit.quarantine "
+                                    "group by all order by 3 desc, 1, 2").fetchall()
     finally:
         con.close()
     if run is None:
@@ -207,6 +213,8 @@ def summary(warehouse: Path) -> str:
         f"  articles read: {n_inputs} (loaded {n_loaded}, duplicates {n_dup}, rejected {n_rej})",
         f"  calls in marts.fct_call: {calls}",
         f"  aid rows in marts.fct_aid: {aid}",
+        f"  held back in audit.quarantine: {sum(n for *_, n in held_back)}"
+        + "".join(f"\n    {fact_type}: {rule} ({n})" for fact_type, rule, n in held_back),
         f"  validation: {status}",
         f"  warehouse: {warehouse}",
         f"  validation report: {warehouse.parent / 'reports' / _safe(run_id)}",

@@ -18,6 +18,8 @@ class Settings:
     dbt_project_dir: Path
     sources_config: Path | None = None  # feeds to fetch; None: the inbox is the only source
     page_store: Path = PROJECT_ROOT / "var" / "pages"
+    # Share of calls or of aid amounts that row-level rules may hold back before a run fails as systemic.
+    max_held_back_share: float = 0.25
 
     @property
     def build_path(self) -> Path:
@@ -44,4 +46,5 @@ def load_settings() -> Settings:
         dbt_project_dir=PROJECT_ROOT / "dbt_project",
         sources_config=Path(os.environ["NEWS_SOURCES"]).resolve() if os.environ.get("NEWS_SOURCES") else None,
         page_store=Path(os.environ.get("PAGE_STORE", var / "pages")).resolve(),
+        max_held_back_share=float(os.environ.get("QUARANTINE_MAX_SHARE", "0.25")),
     )

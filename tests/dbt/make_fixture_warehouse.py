@@ -11,6 +11,8 @@ The raw rows are chosen to exercise the marts' business rules:
   people, the other names the Russian person and only the US role;
 * the first article also reports a second, earlier dated call (USA-JPN,
   video) with a Japanese participant the reference data does not know;
+* the second article also dates a GBR-JPN call after its own publication
+  (held back in ``audit.quarantine``);
 * a third article without a publisher reports an undated call (a call of
   its own in ``fct_call``, date null, precision ``unknown``) and an aid amount
   in GBP; the first reports one in USD.
@@ -37,6 +39,7 @@ SCHEMA_SQL = REPO_DIR / "extract" / "warehouse_schema.sql"
 
 CALL_DATE = dt.date(2024, 6, 25)
 SECOND_CALL_DATE = dt.date(2024, 5, 30)
+LATE_CALL_DATE = dt.date(2024, 8, 1)  # after every fixture article was published
 NON_REFERENCE_ACTOR_ID = "fixture-kenji-yamada"
 FIXTURE_COUNTRIES = ("RUS", "USA", "UKR", "GBR", "JPN")
 PREFERRED_ROLES = ("defence minister", "president", "foreign minister", "prime minister")
@@ -266,6 +269,8 @@ def build_fixture_warehouse(db_path: Path, seeds_dir: Path = DBT_PROJECT_DIR / "
             0.7,
         ),
         ("ac-4", a3, 1, sentences[6][2], None, "unknown", "unknown", "phone", None, None, None, 0.4),
+        # dated after the article reporting it: held back in audit.quarantine, the rest publishes
+        ("ac-5", a2, 1, sentences[4][2], LATE_CALL_DATE, "day", "explicit", "phone", None, None, None, 0.9),
     ]
     participants = [
         # article 1 names both people, US first
@@ -317,6 +322,8 @@ def build_fixture_warehouse(db_path: Path, seeds_dir: Path = DBT_PROJECT_DIR / "
         # the undated call
         _participant("ac-4", 0, "GBR", role="prime minister", name="Thủ tướng Anh"),
         _participant("ac-4", 1, "UKR", role="president", name="Tổng thống Ukraine"),
+        _participant("ac-5", 0, "GBR", role="prime minister", name="Thủ tướng Anh"),
+        _participant("ac-5", 1, "JPN", role="prime minister", name="Thủ tướng Nhật Bản"),
     ]
     evidence = [
         ("ac-1", a1, 0, sentences[0][2]),
@@ -324,6 +331,7 @@ def build_fixture_warehouse(db_path: Path, seeds_dir: Path = DBT_PROJECT_DIR / "
         ("ac-2", a2, 0, sentences[3][2]),
         ("ac-3", a1, 2, sentences[2][2]),
         ("ac-4", a3, 1, sentences[6][2]),
+        ("ac-5", a2, 1, sentences[4][2]),
     ]
     aid_mentions = [
         (

@@ -212,3 +212,15 @@ def test_aid_amounts_in_usd(warehouse):
         assert gbp["amount_usd"] is None
     else:
         assert gbp["amount_usd"] == pytest.approx(3_000_000_000 * fixture.gbp_rate_2024)
+
+
+def test_a_call_dated_after_its_article_is_held_back_and_the_rest_publishes(warehouse):
+    con, _ = warehouse
+    held_back = rows(con, "select fact_type, rule, \"values\" from audit.quarantine order by rule")
+    assert [(row["fact_type"], row["rule"]) for row in held_back] == [
+        ("call", "call_after_page_fetched"), ("call", "call_after_reporting_article")]
+    assert '"participant_countries":"GBR|JPN"' in held_back[0]["values"]
+    published = rows(con, "select participant_countries from marts.fct_call")
+    assert "GBR|JPN" not in {row["participant_countries"] for row in published} and len(published) == 3
+    assert not rows(con, "select * from marts.bridge_call_participant where country_iso3 in ('GBR', 'JPN') "
+                         "and call_id not in (select call_id from marts.fct_call)")

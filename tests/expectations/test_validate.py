@@ -48,6 +48,10 @@ create table marts.bridge_call_participant (
     role_at_call varchar, name_as_reported varchar);
 create table marts.fct_call_mention (
     call_id varchar, article_id varchar, sentence_index integer, evidence_text varchar);
+create schema if not exists audit;
+create table audit.quarantine (
+    fact_type varchar, fact_key varchar, rule varchar, "values" varchar, run_id varchar,
+    quarantined_at timestamp);
 create table marts.fct_aid (
     aid_id varchar primary key, donor_iso3 varchar, recipient_iso3 varchar, amount double,
     currency varchar, amount_usd double, is_approximate boolean, aid_kind varchar,
@@ -133,7 +137,7 @@ def test_good_marts_pass(warehouse: Path, report_dir: Path) -> None:
 
     assert result.status == "passed", result.failures
     assert set(result.counts) == {"fct_call.marts", "bridge_call_participant.marts",
-                                  "fct_aid.marts"}
+                                  "fct_aid.marts", "quarantine.marts"}
     assert result.counts["fct_call.marts"]["rows"] == 1
     assert result.counts["bridge_call_participant.marts"]["rows"] == 2
     assert all(c["failed_critical"] == 0 and c["failed_warning"] == 0
@@ -325,7 +329,7 @@ def test_suites_are_well_formed() -> None:
 
     for stage in STAGES:
         specs = suite_specs(stage, as_of=datetime(2025, 6, 1, 12, 0))
-        assert len(specs) == 3
+        assert len(specs) == {"raw": 3, "marts": 4}[stage]
         for spec in specs:
             assert spec.name == f"{spec.asset}.{stage}"
             names = [e.name for e in spec.expectations]
@@ -349,3 +353,16 @@ def test_an_undated_call_passes_only_with_precision_unknown(warehouse: Path, rep
     _execute(warehouse, "update marts.fct_call set date_precision = 'day'")
     assert validate_stage(warehouse, "marts", "run-u2", report_dir, as_of=AS_OF).status == "failed"
     assert ("fct_call.marts", "undated_exactly_when_unknown") in _failed_expectations(warehouse, "run-u2")
+
+
+def test_a_few_held_back_facts_warn_and_a_systemic_share_fails(warehouse: Path, report_dir: Path) -> None:
+    _execute(warehouse, "insert into audit.quarantine values "
+                        "('aid', 'aid-x', 'unknown_country', '{}', 'run-0', timestamp '2025-03-19 09:05')")
+    # one aid amount held back beside one published: half of them, above the 25 % limit
+    assert validate_stage(warehouse, "marts", "run-q1", report_dir, as_of=AS_OF).status == "failed"
+    assert ("quarantine.marts", "held_back_share_below_limit") in _failed_expectations(warehouse, "run-q1")
+
+    result = validate_stage(warehouse, "marts", "run-q2", report_dir, as_of=AS_OF, max_held_back_share=0.6)
+    assert ("quarantine.marts", "no_fact_held_back") in _failed_expectations(warehouse, "run-q2")
+    assert ("quarantine.marts", "held_back_share_below_limit") not in _failed_expectations(warehouse, "run-q2")
+    assert result.counts["quarantine.marts"]["failed_critical"] == 0

@@ -4,6 +4,11 @@ call_participants as (
 
     select * from {{ ref('int_call_participants_merged') }}
 
+    -- calls held back by a row-level rule are in audit.quarantine, not in the marts
+    where call_id not in (
+        select violations.call_id from {{ ref('int_call_rule_violations') }} as violations
+    )
+
 ),
 
 actors as (

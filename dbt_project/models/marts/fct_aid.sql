@@ -8,7 +8,7 @@
         unique_key='article_id',
         incremental_strategy='delete+insert',
         on_schema_change='append_new_columns',
-        post_hook="delete from {{ this }} where aid_mention_id not in (select aid_mention_id from {{ ref('int_aid_converted') }} where is_between_two_countries)"
+        post_hook="delete from {{ this }} where aid_mention_id not in (select aid_mention_id from {{ ref('int_aid_converted') }} where is_between_two_countries) or aid_mention_id in (select aid_mention_id from {{ ref('int_aid_rule_violations') }})"
     )
 }}
 
@@ -39,6 +39,10 @@ new_aid as (
 
     where
         aid.is_between_two_countries
+        -- an amount held back by a row-level rule is in audit.quarantine instead
+        and aid.aid_mention_id not in (
+            select violations.aid_mention_id from {{ ref('int_aid_rule_violations') }} as violations
+        )
         {% if is_incremental() %}
             and {{ reloaded_since_built('articles') }}
         {% endif %}

@@ -6,6 +6,12 @@ calls as (
 
 ),
 
+held_back as (
+
+    select distinct call_id from {{ ref('int_call_rule_violations') }}
+
+),
+
 final as (
 
     select
@@ -29,6 +35,9 @@ final as (
         primary_evidence_text
 
     from calls
+
+    -- a call that breaks a row-level rule is in audit.quarantine instead
+    where call_id not in (select held_back.call_id from held_back)
 
 )
 

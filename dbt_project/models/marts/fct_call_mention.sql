@@ -4,6 +4,11 @@ article_calls as (
 
     select * from {{ ref('int_article_calls_keyed') }}
 
+    -- calls held back by a row-level rule are in audit.quarantine, not in the marts
+    where call_id not in (
+        select violations.call_id from {{ ref('int_call_rule_violations') }} as violations
+    )
+
 ),
 
 evidence as (

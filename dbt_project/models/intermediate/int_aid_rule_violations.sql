@@ -1,0 +1,84 @@
+-- One row per aid amount between two countries and row-level rule it breaks.
+-- Such an amount is held back from fct_aid and listed in audit.quarantine.
+
+with
+
+aid as (
+
+    select * from {{ ref('int_aid_converted') }}
+
+),
+
+countries as (
+
+    select * from {{ ref('stg_reference__countries') }}
+
+),
+
+fx_currencies as (
+
+    select distinct currency from {{ ref('stg_reference__fx_rates') }}
+
+),
+
+checked as (
+
+    select
+        aid.aid_mention_id,
+        aid.article_id,
+        aid.donor_iso3,
+        aid.recipient_iso3,
+        aid.amount,
+        aid.currency,
+        donors.country_iso3 is not null as donor_known,
+        recipients.country_iso3 is not null as recipient_known,
+        aid.currency = 'USD' or fx_currencies.currency is not null as currency_known
+
+    from aid
+
+    left join countries as donors
+        on aid.donor_iso3 = donors.country_iso3
+
+    left join countries as recipients
+        on aid.recipient_iso3 = recipients.country_iso3
+
+    left join fx_currencies
+        on aid.currency = fx_currencies.currency
+
+    where aid.is_between_two_countries
+
+),
+
+violations as (
+
+    select
+        'amount_not_positive' as rule,
+        *
+    from checked
+    where not coalesce(amount > 0, false)
+
+    union all
+
+    select
+        'unknown_country' as rule,
+        *
+    from checked
+    where not (donor_known and recipient_known)
+
+    union all
+
+    select
+        'currency_without_rate' as rule,
+        *
+    from checked
+    where not currency_known
+
+),
+
+final as (
+
+    select * from violations
+
+)
+
+select * from final
