@@ -26,6 +26,11 @@ def credit_spans(sentence: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _CREDIT.finditer(sentence)]
 
 
-def looks_vietnamese(text: str) -> bool:
+def vietnamese_letter_share(text: str) -> float:
+    """The share of letters that only Vietnamese writes (ă, ơ, ư, đ, tones)."""
     letters = sum(ch.isalpha() for ch in text)
-    return letters > 0 and len(_VIETNAMESE_LETTERS.findall(text)) / letters >= 0.03
+    return len(_VIETNAMESE_LETTERS.findall(text)) / letters if letters else 0.0
+
+
+def looks_vietnamese(text: str) -> bool:
+    return vietnamese_letter_share(text) >= 0.03

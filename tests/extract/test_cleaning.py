@@ -59,11 +59,11 @@ def test_hard_wrapped_lines_are_joined_into_one_paragraph(publishers):
 
 def test_bad_inputs_are_rejected_with_a_reason(tmp_path):
     (tmp_path / "empty.txt").write_text("   \n")
-    (tmp_path / "latin1.txt").write_bytes("Bộ trưởng".encode("utf-16"))
+    (tmp_path / "nul.txt").write_bytes(b"Xin ch\x00ao")
     (tmp_path / "image.png").write_bytes(b"\x89PNG")
     reasons = {p.name: read_file(p).reason for p in sorted(tmp_path.iterdir())}
     assert reasons["empty.txt"] == "empty file"
-    assert reasons["latin1.txt"].startswith("not UTF-8 text")
+    assert reasons["nul.txt"] == "binary content (NUL bytes)"
     assert reasons["image.png"].startswith("unsupported file type")
     ok = decode_document("x.txt", "Xin chào".encode(), "text", datetime(2024, 1, 1))
     assert ok.text == "Xin chào"
