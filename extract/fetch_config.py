@@ -36,6 +36,7 @@ _FETCH_KEYS = {
     "max_crawl_delay_seconds": ("max_crawl_delay", float),
     "respect_robots": ("respect_robots", bool),
     "use_env_proxy": ("use_env_proxy", bool),
+    "allow_private_addresses": ("allow_private_addresses", bool),
 }
 _RUN_KEYS = {"max_articles_per_run": int, "max_failures_per_url": int, "max_run_seconds": float}
 _SOURCE_KEYS = {"name", "kind", "url", "allowed_hosts", "min_interval_seconds", "max_entries",

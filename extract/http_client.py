@@ -24,7 +24,9 @@ whose `outcome` says what happened and `error` / `detail` say why.
 from __future__ import annotations
 
 import http.client
+import ipaddress
 import logging
+import socket
 import ssl
 import time
 import urllib.error
@@ -61,6 +63,9 @@ class ClientSettings:
     max_crawl_delay: float = 30.0  # a robots.txt Crawl-delay above this is capped
     respect_robots: bool = True
     use_env_proxy: bool = True  # honour HTTP(S)_PROXY / NO_PROXY from the environment
+    # Connect only to public addresses: no loopback, private, link-local (cloud metadata) or reserved
+    # ones, whatever a name resolves to or a redirect says. The tests' local site sets this to True.
+    allow_private_addresses: bool = False
 
 
 @dataclass(frozen=True)
@@ -151,9 +156,9 @@ class HttpClient:
         self.limiter = RateLimiter(settings.min_interval, clock, sleep)
         self._clock = clock
         self._sleep = sleep
-        self._opener = opener or build_opener(settings.use_env_proxy)
+        self._opener = opener or build_opener(settings.use_env_proxy, settings.allow_private_addresses)
         self._robots: dict[str, RobotFileParser] = {}
-        self._robots_errors: dict[str, str] = {}  # origin → why its robots.txt could not be read
+        self._robots_errors: dict[str, tuple[str, str]] = {}  # origin → (error, why its robots.txt could not be read)
 
     # -- public -----------------------------------------------------------------
 
@@ -178,7 +183,8 @@ class HttpClient:
                                 redirects=tuple(redirects))
             unreachable = self._robots_unreachable(current, allowed_hosts)
             if unreachable:
-                return Response(url, current, "failed", error="robots_unreachable", detail=unreachable,
+                error, detail = unreachable
+                return Response(url, current, "failed", error=error, detail=detail,
                                 attempts=attempts, redirects=tuple(redirects))
             if not self.robots_allow(current, allowed_hosts):
                 return Response(url, current, "disallowed", error="robots",
@@ -226,7 +232,7 @@ class HttpClient:
 
     # -- robots.txt ---------------------------------------------------------------
 
-    def _robots_unreachable(self, url: str, allowed_hosts: Collection[str]) -> str | None:
+    def _robots_unreachable(self, url: str, allowed_hosts: Collection[str]) -> tuple[str, str] | None:
         """Why the origin's robots.txt could not be read (5xx, network): the site counts as disallowed."""
         if not self.settings.respect_robots or urlsplit(url).path == "/robots.txt":
             return None
@@ -252,7 +258,9 @@ class HttpClient:
                 continue
             problem = _apply_robots(parser, hop, origin)
             if problem:
-                self._robots_errors[origin] = problem
+                # A refused address stays what it is; any other failure counts as an unreachable robots.txt.
+                error = "address_not_allowed" if hop.error == "address_not_allowed" else "robots_unreachable"
+                self._robots_errors[origin] = (error, problem)
             break
         else:
             parser.allow_all = True
@@ -319,6 +327,8 @@ class HttpClient:
         except TimeoutError:
             return _Hop(error="timeout", detail=f"no answer within {self.settings.timeout}s")
         except urllib.error.URLError as err:
+            if isinstance(err.reason, AddressNotAllowed):
+                return _Hop(error="address_not_allowed", detail=str(err.reason))
             if isinstance(err.reason, TimeoutError):
                 return _Hop(error="timeout", detail=f"timed out connecting ({self.settings.timeout}s)")
             return _Hop(error="connection", detail=f"connection failed: {err.reason}")
@@ -330,13 +340,55 @@ class HttpClient:
             return _Hop(error="connection", detail=f"network error: {type(err).__name__}: {err}")
 
 
-def build_opener(use_env_proxy: bool = True) -> urllib.request.OpenerDirector:
-    """An opener that neither follows redirects nor raises on HTTP errors: `HttpClient` decides."""
+class AddressNotAllowed(OSError):
+    """The connection reached an address the fetcher must not talk to."""
+
+
+def _check_peer(sock: socket.socket, host: str) -> None:
+    """The address actually connected to, so a name that resolves (or re-resolves) to a private
+    address, or a redirect to one, is refused after DNS, not before it."""
+    address = ipaddress.ip_address(sock.getpeername()[0])
+    if not address.is_global or address.is_multicast:
+        sock.close()
+        raise AddressNotAllowed(f"{host} is at {address}, a loopback, private, link-local or reserved address")
+
+
+class _PublicHTTPConnection(http.client.HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        _check_peer(self.sock, self.host)
+
+
+class _PublicHTTPSConnection(http.client.HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()
+        _check_peer(self.sock, self.host)
+
+
+class _PublicHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_PublicHTTPConnection, req)
+
+
+class _PublicHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_PublicHTTPSConnection, req, context=self._context, check_hostname=self._check_hostname)
+
+
+def build_opener(use_env_proxy: bool = True, allow_private_addresses: bool = False) -> urllib.request.OpenerDirector:
+    """An opener that neither follows redirects nor raises on HTTP errors: `HttpClient` decides.
+
+    Without a proxy, it connects only to public addresses unless `allow_private_addresses`. Through
+    a proxy the peer is the proxy, so the proxy is where egress is then enforced.
+    """
     opener = urllib.request.OpenerDirector()
+    proxies = urllib.request.getproxies() if use_env_proxy else {}
+    public_only = not allow_private_addresses and not proxies
+    context = ssl.create_default_context()
     handlers: list[urllib.request.BaseHandler] = [
-        urllib.request.ProxyHandler(None if use_env_proxy else {}),
-        urllib.request.HTTPHandler(),
-        urllib.request.HTTPSHandler(context=ssl.create_default_context()),
+        urllib.request.ProxyHandler(proxies),
+        _PublicHTTPHandler() if public_only else urllib.request.HTTPHandler(),
+        _PublicHTTPSHandler(context=context) if public_only else urllib.request.HTTPSHandler(context=context),
         urllib.request.UnknownHandler(),
     ]
     for handler in handlers:

@@ -142,6 +142,7 @@ def test_daily_runs_fetch_only_new_articles_and_publish_safely(dag_runner, finge
         backoff_seconds = 0.1
         respect_robots = true
         use_env_proxy = false
+        allow_private_addresses = true  # the local news site is on 127.0.0.1
         max_articles_per_run = 50
 
         [inbox]

@@ -148,6 +148,7 @@ def settings(**overrides: object) -> ClientSettings:
     values: dict[str, object] = {
         "user_agent": UA, "timeout": 0.5, "total_timeout": 3.0, "max_bytes": 20_000, "max_redirects": 3,
         "min_interval": 0.0, "retries": 1, "backoff": 0.01, "backoff_max": 0.05, "use_env_proxy": False,
+        "allow_private_addresses": True,  # the local site is on 127.0.0.1
     }
     values.update(overrides)
     return ClientSettings(**values)  # type: ignore[arg-type]
@@ -223,7 +224,7 @@ def write_config(tmp_path: Path, sources: list[dict[str, object]], **fetch: obje
     values: dict[str, object] = {
         "user_agent": UA, "timeout_seconds": 0.5, "total_timeout_seconds": 3, "max_bytes": 20_000,
         "max_redirects": 3, "min_interval_seconds": 0, "retries": 1, "backoff_seconds": 0.01,
-        "backoff_max_seconds": 0.05, "use_env_proxy": False,
+        "backoff_max_seconds": 0.05, "use_env_proxy": False, "allow_private_addresses": True,
     }
     values.update(fetch)
     lines = ["[fetch]"] + [f"{k} = {json.dumps(v)}" for k, v in values.items()]

@@ -439,3 +439,24 @@ def test_rate_limiter_with_a_fake_clock() -> None:
     # vnexpress: 1 s after its first request; www.vietnamplus.vn (under vietnamplus.vn): 3 s after its first.
     assert slept == [1.0, 2.0]
     assert limiter.interval("e.vnexpress.net") == 1.0
+
+
+def test_private_and_metadata_addresses_are_refused_unless_allowed(site: Site) -> None:
+    url = site.add("/tin/noi-bo.html", article(7))
+    refused = client(allow_private_addresses=False).get(url, allowed_hosts=[HOST])
+    assert refused.outcome == "failed" and refused.error == "address_not_allowed"
+    assert "127.0.0.1" in refused.detail and site.count("/tin/noi-bo.html") == 0
+    assert client().get(url, allowed_hosts=[HOST]).ok  # the tests' site is allowed by their settings
+
+
+def test_a_redirect_to_a_private_address_is_refused_after_dns(site: Site) -> None:
+    # An allowed public name is not needed to show it: the check is on the address actually connected to.
+    from extract.http_client import build_opener
+
+    opener = build_opener(use_env_proxy=False, allow_private_addresses=False)
+    import urllib.error
+    import urllib.request
+
+    with pytest.raises(urllib.error.URLError) as caught:
+        opener.open(urllib.request.Request(site.url("/robots.txt")), timeout=2)
+    assert "loopback, private, link-local or reserved" in str(caught.value.reason)
