@@ -67,6 +67,15 @@ def sidebar_footer(path: Path) -> None:
     if run is not None and not run.empty:
         row = run.iloc[0]
         st.sidebar.caption(f"Last run: {row.finished_at:%Y-%m-%d %H:%M} UTC, validation {row.validation_status}")
+    has_quarantine = not data.query(path, "select 1 from information_schema.tables "
+                                          "where table_schema = 'audit' and table_name = 'quarantine'").empty
+    if has_quarantine:
+        held_back = data.query(path, "select fact_type, rule, count(*) as n from audit.quarantine "
+                                     "group by all order by n desc, fact_type, rule")
+        if not held_back.empty:
+            st.sidebar.caption(
+                f"Held back by row-level rules (audit.quarantine): {int(held_back.n.sum())} — "
+                + "; ".join(f"{r.fact_type} {r.rule} ({r.n})" for r in held_back.itertuples()))
 
 
 def main() -> None:
