@@ -318,9 +318,13 @@ from marts.fct_aid f
 """
 
 
-# One row per fact type: how many facts the run published and how many it held back (audit.quarantine).
+# One row per fact type: how many facts the run published, how many it held back (audit.quarantine),
+# and how many the last published run counted (audit.run_log, carried over in the build file).
 QUARANTINE_SQL = """
-with held_back as (
+with previous as (
+    select n_calls, n_aid from audit.run_log order by finished_at desc nulls last limit 1
+),
+held_back as (
     select fact_type, count(*) as n_held_back
     from (select distinct fact_type, fact_key from audit.quarantine)
     group by fact_type
@@ -331,9 +335,12 @@ published as (
     select 'aid', count(*) from marts.fct_aid
 )
 select p.fact_type, p.n_published, coalesce(h.n_held_back, 0) as n_held_back,
-       coalesce(h.n_held_back, 0) / greatest(p.n_published + coalesce(h.n_held_back, 0), 1) as held_back_share
+       coalesce(h.n_held_back, 0) / greatest(p.n_published + coalesce(h.n_held_back, 0), 1) as held_back_share,
+       p.n_published = 0 and coalesce(case p.fact_type when 'call' then r.n_calls else r.n_aid end, 0) > 0
+           as emptied
 from published p
 left join held_back h using (fact_type)
+left join previous r on true
 """
 DEFAULT_MAX_HELD_BACK_SHARE = 0.25
 
@@ -420,6 +427,8 @@ def _marts_specs(as_of: datetime, dim_article_columns: Collection[str],
         expectations=(
             _between("no_fact_held_back", "n_held_back", "warning",
                      "No fact was held back by a row-level rule (see audit.quarantine).", max_value=0),
+            _in_set("mart_not_emptied", "emptied", (False,), "critical",
+                    "A mart is not empty when the last published run had facts of its kind: a systemic failure."),
             _between("held_back_share_below_limit", "held_back_share", "critical",
                      f"At most {max_held_back_share:.0%} of a fact type is held back: more is a systemic "
                      "failure (QUARANTINE_MAX_SHARE), not a few wrong facts.",

@@ -366,3 +366,12 @@ def test_a_few_held_back_facts_warn_and_a_systemic_share_fails(warehouse: Path, 
     assert ("quarantine.marts", "no_fact_held_back") in _failed_expectations(warehouse, "run-q2")
     assert ("quarantine.marts", "held_back_share_below_limit") not in _failed_expectations(warehouse, "run-q2")
     assert result.counts["quarantine.marts"]["failed_critical"] == 0
+
+
+def test_a_mart_emptied_since_the_last_published_run_fails(warehouse: Path, report_dir: Path) -> None:
+    _execute(warehouse, "insert into audit.run_log (run_id, started_at, finished_at, n_calls, n_aid) values "
+                        "('run-before', timestamp '2025-03-18 00:00', timestamp '2025-03-18 00:10', 4, 2)")
+    assert validate_stage(warehouse, "marts", "run-e1", report_dir, as_of=AS_OF).status == "passed"
+    _execute(warehouse, "delete from marts.fct_aid")
+    assert validate_stage(warehouse, "marts", "run-e2", report_dir, as_of=AS_OF).status == "failed"
+    assert ("quarantine.marts", "mart_not_emptied") in _failed_expectations(warehouse, "run-e2")
