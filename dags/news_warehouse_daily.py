@@ -136,8 +136,9 @@ def news_warehouse_daily():
 
     @task
     def publish(counts: dict, raw_validation: dict, marts_validation: dict) -> str:
+        from extract.clock import utc_now
         from extract.run import publish as publish_build
-        from extract.run import summary, utc_now
+        from extract.run import summary
         from extract.settings import load_settings
 
         context = get_current_context()
@@ -180,7 +181,8 @@ def news_warehouse_daily():
     def _validate(stage: str) -> dict:
         from airflow.sdk.exceptions import AirflowFailException
 
-        from extract.run import utc_now, validate
+        from extract.clock import utc_now
+        from extract.run import validate
         from extract.settings import load_settings
 
         context = get_current_context()

@@ -29,11 +29,12 @@ import sys
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from itertools import zip_longest
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from extract.clock import utc_now
 from extract.feeds import FeedEntry, FeedError, ParsedFeed, parse_feed
 from extract.fetch_config import ConfigError, FeedSource, FetchConfig, load_config
 from extract.http_client import HttpClient, Response, canonical_url, content_type_charset, host_allowed
@@ -285,7 +286,7 @@ def _fetch_article(url: str, source: FeedSource, title: str | None, published: d
     else:
         page = StoredPage(
             key=url_key(url), url=url, final_url=response.final_url, fetched_at=now,
-            retrieved_at=to_utc_naive(datetime.now(UTC)), status=response.status or 200, etag=response.etag,
+            retrieved_at=utc_now(), status=response.status or 200, etag=response.etag,
             last_modified=response.last_modified, content_type=response.content_type,
             content_hash=content_hash(response.body), size=len(response.body), feed=source.name,
             feed_url=source.url, published=to_utc_naive(published) if published else None, title=title,
@@ -315,7 +316,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     # The command line is where a fetch run takes its time from: the moment it was started.
-    report = fetch_new(args.config, args.store, datetime.now(UTC), sources=args.source)
+    report = fetch_new(args.config, args.store, utc_now(), sources=args.source)
     json.dump(report.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")
     return 0

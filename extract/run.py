@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from extract import build_lock
+from extract.clock import utc_now
 from extract.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -26,10 +27,6 @@ log = logging.getLogger(__name__)
 # How long a run may go without renewing its hold on the build: longer than any one step
 # (the dbt build is the longest, minutes), short enough that a killed run frees the warehouse soon.
 BUILD_LEASE = timedelta(hours=2)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 def day_window(logical_date: datetime) -> tuple[datetime, datetime]:
