@@ -28,6 +28,7 @@ from extract.dates import (
     resolve_explicit,
     resolve_with_reference,
 )
+from extract.numbers import WORD_NUMBERS
 from extract.reference import FAR_FUTURE, Reference
 from extract.resolve import COUNTERPART, ArticleMemory, Gazetteer, Person, find_people
 
@@ -79,7 +80,6 @@ FIRST_PERSON = re.compile(r"\b(?:tôi|chúng tôi)\b", re.I)
 SAME_DAY = re.compile(r"\b(?:cùng ngày|cùng hôm|cũng trong ngày|trong cùng ngày)\b", re.I)
 # "Hai ngày sau", "một ngày sau đó", "hôm sau": counted from the call just reported.
 DAYS_LATER = re.compile(r"\b(?:(?P<n>\d{1,2}|một|hai|ba|bốn|năm|sáu|bảy) ngày sau|(?P<next>(?:ngày )?hôm sau))\b", re.I)
-_SMALL_NUMBERS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7}
 VAGUE = re.compile(r"\btừng\b|nhiều lần|nhiều cuộc", re.I)
 # A trigger inside "trong cuộc điện đàm ..." opens a phrase; the parties are in the clause that follows.
 PREPOSITIONAL_TRIGGER = re.compile(
@@ -317,7 +317,7 @@ def _mentions_at(index: int, sentence: str, people: list[Person], memory: Articl
         date = memory.last_call_date  # "Cùng ngày, A còn điện đàm với B": the day of the call just reported
     later = DAYS_LATER.search(sentence, 0, trigger.start()) if date is None else None
     if later and memory.last_call_date is not None:
-        n = 1 if later["next"] else int(_SMALL_NUMBERS.get(later["n"].lower(), later["n"]))
+        n = 1 if later["next"] else int(WORD_NUMBERS.get(later["n"].lower(), later["n"]))
         date = _days_after(memory.last_call_date, n, later)
     if date is None and VAGUE.search(sentence, clause_start, clause_end):
         return []

@@ -34,7 +34,7 @@ APPROXIMATE_WORDS = (
     "lên đến", "trên dưới", "hàng",
 )
 
-_WORD_NUMBERS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
+WORD_NUMBERS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
 _NUMBER = (r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?|"
            r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)(?=\s+(?:tỷ|tỉ|triệu|nghìn|ngàn)\b)")
 _MONEY = re.compile(
@@ -50,8 +50,8 @@ _CURRENCY = {w.lower(): c for w, c in _CURRENCY_WORDS}
 def parse_number(text: str) -> float:
     """`3,8` -> 3.8, `500.000` -> 500000, `1.234,5` -> 1234.5."""
     cleaned = text.strip()
-    if cleaned.lower() in _WORD_NUMBERS:
-        return float(_WORD_NUMBERS[cleaned.lower()])
+    if cleaned.lower() in WORD_NUMBERS:
+        return float(WORD_NUMBERS[cleaned.lower()])
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", cleaned):
         cleaned = cleaned.replace(".", "")
     return float(cleaned.replace(",", "."))

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from extract.dates import DateMention
 from extract.reference import Reference, slugify, strip_accents
 
 _COMMON_COMPOUND = re.compile(r"(?:Chính phủ|Chính trị|Trung ương|Trung tâm|Quốc hội|Quốc phòng|Quốc tế|Nam Bộ|Bắc Bộ)\b")
@@ -70,7 +71,7 @@ class ArticleMemory:
     last_call_parties: list[Person] = field(default_factory=list)
     mentions: dict[str, int] = field(default_factory=dict)  # how often each reference actor was named
     people_by_actor: dict[str, Person] = field(default_factory=dict)
-    last_call_date: object | None = None  # the date of the call last reported ("Cùng ngày, ..." refers to it)
+    last_call_date: DateMention | None = None  # the date of the call last reported ("Cùng ngày, ..." refers to it)
 
 
 class Gazetteer:
