@@ -7,7 +7,8 @@
 -- which office when, which can leave two years possible. When another outlet
 -- reports a call between the same countries on the same day and month with a
 -- year it read (explicit, or from its publication date), that report settles
--- the year: the weaker one adopts its date.
+-- the year: the weaker one adopts its date, unless its own page was fetched
+-- before that date.
 
 with
 
@@ -20,6 +21,12 @@ article_calls as (
 participants as (
 
     select * from {{ ref('stg_raw__article_call_participants') }}
+
+),
+
+articles as (
+
+    select * from {{ ref('stg_raw__articles') }}
 
 ),
 
@@ -75,6 +82,9 @@ corroborated as (
 
     from joined
 
+    inner join articles
+        on joined.article_id = articles.article_id
+
     inner join stronger_reports
         on
             joined.participant_countries = stronger_reports.participant_countries
@@ -83,6 +93,8 @@ corroborated as (
             and joined.call_date != stronger_reports.call_date
             -- the same people, where both reports name them (Biden-Xi is not Rubio-Wang)
             and coalesce(joined.participant_actors = stronger_reports.participant_actors, true)
+            -- a page fetched before that date cannot report that call
+            and stronger_reports.call_date <= cast(articles.fetched_at as date)
 
     where
         joined.date_precision = 'day'
