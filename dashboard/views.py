@@ -117,7 +117,7 @@ def calls_page(path: Path, f: q.Filters) -> None:
     st.subheader("The sentences behind the numbers")
     options = [(f"All {len(calls)} calls shown", "call", list(calls["call_id"]))]
     options += [
-        (f"{r.call_date:%Y-%m-%d} · {r.participants} · {r.mode} · {r.n_articles} article(s)", "call", [r.call_id])
+        (f"{_day(r.call_date)} · {r.participants} · {r.mode} · {r.n_articles} article(s)", "call", [r.call_id])
         for r in calls.itertuples(index=False)
     ]
     drill_down("Calls", options, "calls")
@@ -168,7 +168,7 @@ def network_page(path: Path, f: q.Filters) -> None:
     all_calls = sorted({c for ids in edges["call_ids"] for c in ids.split(",")})
     options = [(f"All {len(edges)} pairs ({len(all_calls)} calls)", "call", all_calls)]
     options += [
-        (f"{r.source_label} ↔ {r.target_label} · {r.n_calls} call(s) · last {r.last_contact_date:%Y-%m-%d}",
+        (f"{r.source_label} ↔ {r.target_label} · {r.n_calls} call(s) · last {_day(r.last_contact_date)}",
          "call", r.call_ids.split(","))
         for r in edges.itertuples(index=False)
     ]
@@ -234,3 +234,8 @@ def evidence_page(path: Path, f: q.Filters) -> None:
         ("Facts", whole(evidence[["fact_type", "fact_id"]].drop_duplicates().shape[0]), None),
     ])
     show_evidence(evidence, "all")
+
+
+def _day(value) -> str:
+    """A date as YYYY-MM-DD, or "undated" for a call the text gives no date (call_date null)."""
+    return "undated" if value is None or pd.isna(value) else f"{value:%Y-%m-%d}"

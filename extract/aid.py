@@ -66,7 +66,8 @@ _ORG_NAME_BEFORE = re.compile(
     r"(?:\bHội|(?i:công ty|tập đoàn|tổng công ty|hiệp hội|doanh nghiệp)|Ngân hàng|Quỹ)\b[^,.;:]{0,30}$")
 _DISTRIBUTIVE = re.compile(r"\bmỗi (?:nước|quốc gia|bên)\b", re.I)
 _LIST_GAP = re.compile(r"^[\s,]*(?:và\s+)?(?:(?:chính phủ|nhân dân)\s*(?:và\s+)?)*$", re.I)
-_RECEIVES = re.compile(r"\s*(?:\S+\s+){0,3}?(?:đã\s+|vừa\s+)?(?:tiếp nhận|nhận được|nhận)\b", re.I)
+_RECEIVES = re.compile(
+    r"\s*(?:\S+\s+){0,3}?(?:đã\s+|vừa\s+)?(?:tiếp nhận|(?<!thừa )(?<!xác )(?<!công )(?<!ghi )nhận(?: được)?)\b", re.I)
 _LOCATED = re.compile(r"(?:\btại|\bở|\bthăm|\bkhỏi)\s*$", re.I)
 _DONOR_AFTER = re.compile(
     r"(?:\bmà|\bdo|\bcủa|\btừ|\bphía)\s*(?:(?:chính phủ|nhân dân|người dân)(?:\s+và\s+(?:nhân dân|chính phủ))?\s+)?$", re.I
@@ -150,7 +151,11 @@ def _drop_sums(found: list[AidMention]) -> list[AidMention]:
     for row in found:
         others = [o for o in found if o is not row and (o.donor_iso3, o.recipient_iso3, o.money.currency)
                   == (row.donor_iso3, row.recipient_iso3, row.money.currency) and o.money.amount < row.money.amount]
+        # A total is said as one ("tổng"), or told before the parts that make it up (a headline);
+        # 100, 200 and then 300 million are three payments.
+        says_total = bool(re.search(r"\btổng\b|\bcả thảy\b", row.evidence, re.I))
         is_sum = any(abs(sum(o.money.amount for o in combo) - row.money.amount) <= 0.005 * row.money.amount
+                     and (says_total or all(o.sentence_index > row.sentence_index for o in combo))
                      for k in (2, 3) for combo in combinations(others, k))
         if not is_sum:
             keep.append(row)

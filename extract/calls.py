@@ -79,7 +79,8 @@ DATE_BLOCKERS = re.compile(
 FIRST_PERSON = re.compile(r"\b(?:tôi|chúng tôi)\b", re.I)
 SAME_DAY = re.compile(r"\b(?:cùng ngày|cùng hôm|cũng trong ngày|trong cùng ngày)\b", re.I)
 # "Hai ngày sau", "một ngày sau đó", "hôm sau": counted from the call just reported.
-DAYS_LATER = re.compile(r"\b(?:(?P<n>\d{1,2}|một|hai|ba|bốn|năm|sáu|bảy) ngày sau|(?P<next>(?:ngày )?hôm sau))\b", re.I)
+DAYS_LATER = re.compile(
+    r"\b(?:(?P<n>\d{1,2}|một|hai|ba|bốn|năm|sáu|bảy) ngày sau|(?P<next>(?:ngày )?hôm sau))\b(?!\s+(?:khi|lễ|cuộc))", re.I)
 VAGUE = re.compile(r"\btừng\b|nhiều lần|nhiều cuộc", re.I)
 # A trigger inside "trong cuộc điện đàm ..." opens a phrase; the parties are in the clause that follows.
 PREPOSITIONAL_TRIGGER = re.compile(
@@ -313,8 +314,10 @@ def _mentions_at(index: int, sentence: str, people: list[Person], memory: Articl
     end_match = CLAUSE_END.search(sentence, phrase_end + 1 if phrase_end >= 0 else trigger.end())
     clause_end = end_match.start() if end_match else len(sentence)
     date = _call_date(sentence, clause_start, clause_end, trigger)
-    if date is None and SAME_DAY.search(sentence, 0, trigger.start()):
-        date = memory.last_call_date  # "Cùng ngày, A còn điện đàm với B": the day of the call just reported
+    same_day = SAME_DAY.search(sentence, 0, trigger.start()) if date is None else None
+    if same_day and memory.last_call_date is not None:
+        # "Cùng ngày, A còn điện đàm với B": the day of the call just reported, written here as "Cùng ngày".
+        date = replace(memory.last_call_date, start=same_day.start(), end=same_day.end(), text=same_day.group(0))
     later = DAYS_LATER.search(sentence, 0, trigger.start()) if date is None else None
     if later and memory.last_call_date is not None:
         n = 1 if later["next"] else int(WORD_NUMBERS.get(later["n"].lower(), later["n"]))

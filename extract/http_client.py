@@ -383,7 +383,7 @@ def build_opener(use_env_proxy: bool = True, allow_private_addresses: bool = Fal
     """
     opener = urllib.request.OpenerDirector()
     proxies = urllib.request.getproxies() if use_env_proxy else {}
-    public_only = not allow_private_addresses and not proxies
+    public_only = not allow_private_addresses and not (set(proxies) - {"no"})  # NO_PROXY alone is no proxy
     context = ssl.create_default_context()
     handlers: list[urllib.request.BaseHandler] = [
         urllib.request.ProxyHandler(proxies),

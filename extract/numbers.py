@@ -36,7 +36,8 @@ APPROXIMATE_WORDS = (
 
 WORD_NUMBERS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
 _NUMBER = (r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?|"
-           r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)(?=\s+(?:tỷ|tỉ|triệu|nghìn|ngàn)\b)")
+           # a word numeral on its own ("một tỷ"), never the tail of a compound ("mười hai", "ba mươi ba")
+           r"(?<!mười )(?<!mươi )(?<!trăm )(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)(?=\s+(?:tỷ|tỉ|triệu|nghìn|ngàn)\b)")
 _MONEY = re.compile(
     r"(?:(?P<approx>" + "|".join(sorted(APPROXIMATE_WORDS, key=len, reverse=True)) + r")\s+)?"
     r"(?:(?:số tiền|trị giá|tổng cộng)\s+)?"
@@ -79,8 +80,8 @@ def find_money(text: str) -> list[MoneyMention]:
     found = []
     for m in _MONEY.finditer(text):
         amount = parse_number(m["num"]) * scale_factor(m["scale"])
-        if amount <= 0:
-            continue
+        if amount <= 0 or (m["cur"].lower() == "bảng" and not m["scale"]):
+            continue  # a bare "bảng" is pounds only after "tỷ" / "triệu" ("20 bảng điện tử" are boards)
         approx = m["approx"]
         found.append(MoneyMention(
             start=m.start(), end=m.end(), text=m.group(0), amount=round(amount, 2),

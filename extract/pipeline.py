@@ -10,6 +10,7 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from extract.aid import AidMention, extract_aid
@@ -23,6 +24,8 @@ from extract.version import extractor_version
 log = logging.getLogger(__name__)
 
 MIN_BODY_CHARS = 80
+# fetched_at is naive UTC; dates in the text are Vietnamese days (UTC+7).
+NEWS_UTC_OFFSET = timedelta(hours=7)
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
 
 
@@ -65,7 +68,7 @@ def process_document(doc: RawDocument, gaz: Gazetteer, run_id: str) -> ArticleRo
     years = sorted({int(y) for y in _YEAR.findall(body)})
     floors = [lo for phrase, lo, _ in gaz.ref.events if lo and phrase in body]
     calls = extract_calls(sentences, gaz, clean.published, years, masks, max(floors) if floors else None,
-                          as_of=doc.fetched_at.date())
+                          as_of=(doc.fetched_at + NEWS_UTC_OFFSET).date())
     aid = extract_aid(sentences, gaz, clean.published)
     article_id = article_id_for(body)
     published = clean.published

@@ -134,7 +134,7 @@ def find_people(text: str, gaz: Gazetteer, memory: ArticleMemory, masked: list[t
             chosen = full or ([a for a in short if a in memory.seen_actor_ids]
                               or (short if after_title_or_honorific else []))
             if not full and not [a for a in short if a in memory.seen_actor_ids] \
-                    and re.match(r"\s+[A-ZÀ-Ỹ][\wÀ-ỹ]*", text[span.end:]) and not _COMMON_COMPOUND.match(text[span.start:]) \
+                    and _runs_into_a_name(text, span) and not _COMMON_COMPOUND.match(text[span.start:]) \
                     and not re.match(r"\s+(?:và|cho|nói|cũng|đã|sẽ)\b", text[span.end:]):
                 chosen = []  # "Vương Tiểu Hồng" is not "Vương" (Wang Yi): a longer capitalised name follows
             if not full and _COMMON_COMPOUND.match(text[span.start:]):

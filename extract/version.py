@@ -17,7 +17,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 SEEDS_DIR = PACKAGE_DIR.parent / "dbt_project" / "seeds"
 # The modules a page passes through on its way to rows (fetching, loading and scoring do not change rows).
 NLP_MODULES = ("sources", "cleaning", "nlp", "reference", "resolve", "dates", "numbers", "calls", "aid", "pipeline")
-LANGUAGE_LIBRARIES = ("underthesea", "dateparser", "justext", "trafilatura")
+LANGUAGE_LIBRARIES = ("underthesea", "dateparser", "justext", "trafilatura", "ftfy", "charset-normalizer")
 
 
 def content_version(package_dir: Path, seeds_dir: Path, libraries: tuple[str, ...] = ()) -> str:

@@ -107,3 +107,15 @@ def test_the_headline_and_the_lead_tell_one_package_even_if_it_is_additional(gaz
                  "Ngày 5/5, Mỹ công bố gói hỗ trợ an ninh bổ sung trị giá 300 triệu USD cho Ukraine."]
     rows = extract_aid(sentences, gazetteer, published)
     assert [(r.donor_iso3, r.recipient_iso3, r.money.amount) for r in rows] == [("USA", "UKR", 3e8)]
+
+
+def test_payments_told_one_after_another_are_not_a_total(gazetteer):
+    published = PublishedDate(date(2024, 5, 6), "day", "test")
+    sentences = ["Mỹ viện trợ 100 triệu USD cho Ukraine vào tháng 1.", "Mỹ viện trợ 200 triệu USD cho Ukraine vào tháng 2.",
+                 "Mỹ viện trợ 300 triệu USD cho Ukraine vào tháng 3."]
+    assert sorted(r.money.amount for r in extract_aid(sentences, gazetteer, published)) == [1e8, 2e8, 3e8]
+
+
+def test_thua_nhan_is_not_receiving(aid_in):
+    rows = aid_in("Đức thừa nhận đã cung cấp 5 tỷ euro viện trợ quân sự cho Ukraine.")
+    assert [(d, r) for d, r, *_ in rows] == [("DEU", "UKR")]

@@ -310,3 +310,16 @@ def test_days_later_count_from_the_call_just_reported(calls_in, words, day):
             f"{words}, ông Modi điện đàm với Tổng thống Ukraine Volodymyr Zelensky.")
     calls = {tuple(sorted(c.countries)): c.resolved.value.isoformat() for c in calls_in(text)}
     assert calls == {("IND", "RUS"): "2022-02-24", ("IND", "UKR"): day}
+
+
+def test_a_short_name_before_a_lowercase_word_is_still_a_name(calls_in):
+    calls = calls_in("Tổng thống Nga Vladimir Putin.\nTổng thống Putin điện đàm với Chủ tịch Tập Cận Bình ngày 3/5.",
+                     published=date(2024, 5, 4))
+    assert [sorted(c.countries) for c in calls] == [["CHN", "RUS"]]
+
+
+def test_days_after_another_event_are_not_counted_from_the_last_call(calls_in):
+    text = ("Ngày 10/1/2025, Tổng thống Nga Vladimir Putin điện đàm với Tổng thống Thổ Nhĩ Kỳ Recep Tayyip Erdoğan.\n"
+            "Hai ngày sau khi nhậm chức, Tổng thống Mỹ Donald Trump điện đàm với Tổng thống Nga Vladimir Putin.")
+    calls = {tuple(sorted(c.countries)): c.resolved.value for c in calls_in(text, published=date(2025, 2, 1))}
+    assert calls[("RUS", "USA")] != date(2025, 1, 12)

@@ -40,3 +40,10 @@ def test_every_currency_extraction_can_name_has_rates_and_passes_the_suites():
 
     assert {code for _, code in _CURRENCY_WORDS} <= set(ALLOWED_CURRENCIES)
     assert {"SGD", "NZD", "VND", "USD"} <= set(ALLOWED_CURRENCIES)
+
+
+def test_word_numerals_only_on_their_own_and_pounds_only_after_a_scale():
+    from extract.numbers import find_money
+
+    found = find_money("mười hai triệu USD, ba mươi ba triệu USD, một tỷ USD, 20 bảng điện tử, 1 tỷ bảng")
+    assert [(m.amount, m.currency) for m in found] == [(1e9, "USD"), (1e9, "GBP")]
