@@ -89,8 +89,8 @@ pairs as (
         count(*) filter (where initiator_country_iso3 = country_b_iso3) as n_initiated_by_b,
         min(call_date) as first_contact_date,
         max(call_date) as last_contact_date,
-        arg_max(call_id, coalesce(cast(call_date as varchar), '0000') || '|' || call_id) as last_call_id,
-        arg_max(date_precision, coalesce(cast(call_date as varchar), '0000') || '|' || call_id) as last_contact_precision
+        arg_max(call_id, {{ recency_key('call_date', 'call_id') }}) as last_call_id,
+        arg_max(date_precision, {{ recency_key('call_date', 'call_id') }}) as last_contact_precision
 
     from call_pairs
 

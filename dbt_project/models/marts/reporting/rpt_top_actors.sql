@@ -68,11 +68,11 @@ activity as (
         count(distinct call_id) filter (where mode = 'video') as n_video_calls,
         min(call_date) as first_call_date,
         max(call_date) as last_call_date,
-        arg_max(participant_name, coalesce(cast(call_date as varchar), '0000') || '|' || call_id) as actor_name,
-        arg_max(participant_name_vi, coalesce(cast(call_date as varchar), '0000') || '|' || call_id) as actor_name_vi,
-        arg_max(country_iso3, coalesce(cast(call_date as varchar), '0000') || '|' || call_id) as country_iso3,
-        arg_max(country_name, coalesce(cast(call_date as varchar), '0000') || '|' || call_id) as country_name,
-        arg_max(role_at_call, coalesce(cast(call_date as varchar), '0000') || '|' || call_id) as latest_role,
+        arg_max(participant_name, {{ recency_key('call_date', 'call_id') }}) as actor_name,
+        arg_max(participant_name_vi, {{ recency_key('call_date', 'call_id') }}) as actor_name_vi,
+        arg_max(country_iso3, {{ recency_key('call_date', 'call_id') }}) as country_iso3,
+        arg_max(country_name, {{ recency_key('call_date', 'call_id') }}) as country_name,
+        arg_max(role_at_call, {{ recency_key('call_date', 'call_id') }}) as latest_role,
         bool_or(is_reference) as is_reference
 
     from people
