@@ -707,9 +707,11 @@ def _terms_of_office(call: ArticleCall, ref: Reference) -> list[list[tuple[date,
 
 def _resolve_dates(calls: list[ArticleCall], published: PublishedDate | None, article_years: list[int],
                    ref: Reference, not_before: date | None, as_of: date) -> None:
+    # The latest day a call can have taken place: the article's publication day when the page says it,
+    # else the day the page was fetched (a file's time can be older than its article: copies keep it).
     latest = as_of
     if published is not None:
-        latest = min(latest, _month_end(published.value) if published.precision == MONTH else published.value)
+        latest = _month_end(published.value) if published.precision == MONTH else published.value
     anchor: date | None = None
     for call in calls:
         mention = call.date

@@ -323,3 +323,9 @@ def test_days_after_another_event_are_not_counted_from_the_last_call(calls_in):
             "Hai ngày sau khi nhậm chức, Tổng thống Mỹ Donald Trump điện đàm với Tổng thống Nga Vladimir Putin.")
     calls = {tuple(sorted(c.countries)): c.resolved.value for c in calls_in(text, published=date(2025, 2, 1))}
     assert calls[("RUS", "USA")] != date(2025, 1, 12)
+
+
+def test_a_known_publication_day_bounds_the_call_date_not_an_older_file_time(calls_in):
+    calls = calls_in("Ngày 3/5/2024, Tổng thống Mỹ Joe Biden đã điện đàm với Thủ tướng Nhật Bản Kishida Fumio.",
+                     published=date(2024, 5, 4), as_of=date(2020, 1, 1))
+    assert [c.resolved.value for c in calls] == [date(2024, 5, 3)]
