@@ -49,7 +49,7 @@ held_back_calls as (
             first_fetched_on: call_violations.first_fetched_on,
             article_id: calls.primary_article_id,
             evidence_text: calls.primary_evidence_text
-        }) as fact_values,
+        })::varchar as values,
         articles.run_id,
         articles.loaded_at as quarantined_at
 
@@ -76,7 +76,7 @@ held_back_aid as (
             currency: aid.currency,
             article_id: aid.article_id,
             evidence_text: aid.evidence_text
-        }) as fact_values,
+        })::varchar as values,
         articles.run_id,
         articles.loaded_at as quarantined_at
 
@@ -92,25 +92,11 @@ held_back_aid as (
 
 final as (
 
-    select
-        fact_type,
-        fact_key,
-        rule,
-        cast(fact_values as varchar) as values,
-        run_id,
-        quarantined_at
-    from held_back_calls
+    select * from held_back_calls
 
     union all
 
-    select
-        fact_type,
-        fact_key,
-        rule,
-        cast(fact_values as varchar) as values,
-        run_id,
-        quarantined_at
-    from held_back_aid
+    select * from held_back_aid
 
 )
 
