@@ -54,7 +54,7 @@ run: $(AIRFLOW_HOME)/airflow.db $(MANIFEST)
 	@echo "warehouse: $(WAREHOUSE_PATH)"
 	@set -o pipefail; $(BIN)/airflow dags test $(DAG_ID) > $(AIRFLOW_HOME)/last-run.log 2>&1 \
 		|| (tail -60 $(AIRFLOW_HOME)/last-run.log; echo "run failed: full log in $(AIRFLOW_HOME)/last-run.log"; exit 1)
-	@$(BIN)/python -m extract.summary "$(WAREHOUSE_PATH)"
+	@$(BIN)/python -m extract.warehouse.summary "$(WAREHOUSE_PATH)"
 
 # Scores extraction against gold facts: the seeds and the dev set beside the repo.
 SHARED ?= $(CURDIR)/../shared
@@ -73,7 +73,7 @@ eval: $(AIRFLOW_HOME)/airflow.db $(MANIFEST)
 		NEWS_INBOX=$$inbox WAREHOUSE_PATH=$(CURDIR)/var/eval/$$name.duckdb \
 			$(BIN)/airflow dags test $(DAG_ID) > var/eval/$$name.log 2>&1 \
 			|| (tail -40 var/eval/$$name.log; exit 1); \
-		$(BIN)/python -m extract.evaluate --warehouse var/eval/$$name.duckdb --gold $$gold \
+		$(BIN)/python -m extract.scoring.evaluate --warehouse var/eval/$$name.duckdb --gold $$gold \
 			--label $$name --json var/eval/$$name.json; \
 	done
 
@@ -110,7 +110,7 @@ airflow: $(AIRFLOW_HOME)/airflow.db $(MANIFEST)
 # Reads each feed in config/sources.toml once (nothing stored) and says which answer and list articles.
 SOURCES ?= config/sources.toml
 check-sources: $(BIN)/.installed
-	$(BIN)/python -m extract.source_check --config $(SOURCES)
+	$(BIN)/python -m extract.sources.check --config $(SOURCES)
 
 # One daily run under the real scheduler in a scratch AIRFLOW_HOME, then everything stops.
 # SMOKE_ARGS="--mode backfill --date 2026-11-10": a backfill run beside the daily one (they take turns).

@@ -51,8 +51,8 @@ DEFAULT_ARGS = {
 
 def release_build_lock(context) -> None:
     """A failed run frees the warehouse for the next one (a run killed outright is freed by its lease)."""
-    from extract.run import release_build
-    from extract.settings import load_settings
+    from extract.tasks.settings import load_settings
+    from extract.tasks.steps import release_build
 
     release_build(load_settings(), context["dag_run"].run_id)
 
@@ -78,8 +78,8 @@ def release_build_lock(context) -> None:
 def news_warehouse_daily():
     @task.sensor(poke_interval=15, timeout=timedelta(hours=6).total_seconds(), mode="reschedule")
     def claim_warehouse() -> PokeReturnValue:
-        from extract.run import claim_build
-        from extract.settings import load_settings
+        from extract.tasks.settings import load_settings
+        from extract.tasks.steps import claim_build
 
         context = get_current_context()
         holder = claim_build(load_settings(), context["run_id"], _run_finished(context))
@@ -87,16 +87,16 @@ def news_warehouse_daily():
 
     @task
     def prepare_build(lock_holder: str) -> str:
-        from extract.run import prepare_build as prepare
-        from extract.settings import load_settings
+        from extract.tasks.settings import load_settings
+        from extract.tasks.steps import prepare_build as prepare
 
         # claim_warehouse succeeds only once this run holds the lock; its value just orders the tasks.
         return str(prepare(load_settings(), get_current_context()["run_id"]))
 
     @task
     def fetch_news(build_path: str) -> dict:
-        from extract.run import fetch_news as fetch
-        from extract.settings import load_settings
+        from extract.tasks.settings import load_settings
+        from extract.tasks.steps import fetch_news as fetch
 
         context = get_current_context()
         _hold(context)
@@ -107,8 +107,8 @@ def news_warehouse_daily():
 
     @task
     def extract_articles(fetched: dict) -> str:
-        from extract.run import extract_inputs
-        from extract.settings import load_settings
+        from extract.tasks.settings import load_settings
+        from extract.tasks.steps import extract_inputs
 
         context = get_current_context()
         _hold(context)
@@ -119,8 +119,8 @@ def news_warehouse_daily():
     def load_raw(extracted: str) -> dict:
         from pathlib import Path
 
-        from extract.run import load_extracted
-        from extract.settings import load_settings
+        from extract.tasks.settings import load_settings
+        from extract.tasks.steps import load_extracted
 
         context = get_current_context()
         _hold(context)
@@ -137,9 +137,9 @@ def news_warehouse_daily():
     @task
     def publish(counts: dict, raw_validation: dict, marts_validation: dict) -> str:
         from extract.clock import utc_now
-        from extract.run import publish as publish_build
-        from extract.run import summary
-        from extract.settings import load_settings
+        from extract.tasks.settings import load_settings
+        from extract.tasks.steps import publish as publish_build
+        from extract.tasks.steps import summary
 
         context = get_current_context()
         settings = load_settings()
@@ -159,13 +159,13 @@ def news_warehouse_daily():
         return summary(settings.warehouse_path)
 
     def _window(context) -> tuple[datetime, datetime]:
-        from extract.run import day_window
+        from extract.tasks.steps import day_window
 
         return day_window(context.get("logical_date") or context["dag_run"].run_after)
 
     def _hold(context) -> None:
-        from extract.run import hold_build
-        from extract.settings import load_settings
+        from extract.tasks.settings import load_settings
+        from extract.tasks.steps import hold_build
 
         hold_build(load_settings(), context["run_id"])
 
@@ -182,8 +182,8 @@ def news_warehouse_daily():
         from airflow.sdk.exceptions import AirflowFailException
 
         from extract.clock import utc_now
-        from extract.run import validate
-        from extract.settings import load_settings
+        from extract.tasks.settings import load_settings
+        from extract.tasks.steps import validate
 
         context = get_current_context()
         _hold(context)
@@ -198,7 +198,7 @@ def news_warehouse_daily():
     extracted = extract_articles(fetched)
     counts = load_raw(extracted)
     raw_ok = validate_raw(counts)
-    from extract.dbt_cosmos import dbt_task_group
+    from extract.tasks.dbt_group import dbt_task_group
 
     marts_ok = validate_marts()
     raw_ok >> dbt_task_group("dbt") >> marts_ok

@@ -38,7 +38,7 @@ def _currencies_with_rates() -> tuple[str, ...]:
     """The currencies the FX seed converts: one list for extraction, dbt and these suites."""
     import csv
 
-    from extract.settings import PROJECT_ROOT
+    from extract.tasks.settings import PROJECT_ROOT
 
     with (PROJECT_ROOT / "dbt_project" / "seeds" / "ref_fx_rates.csv").open(encoding="utf-8") as handle:
         return tuple(sorted({row["currency"] for row in csv.DictReader(handle)} | {"USD"}))

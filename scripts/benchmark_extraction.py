@@ -14,11 +14,11 @@ import sys
 import time
 from pathlib import Path
 
-from extract.pipeline import process_document
-from extract.reference import load_reference
-from extract.resolve import Gazetteer, _tagged
-from extract.settings import PROJECT_ROOT, load_settings
-from extract.sources import RawDocument, read_inbox
+from extract.nlp.people import Gazetteer, _tagged
+from extract.nlp.pipeline import process_document
+from extract.nlp.reference import load_reference
+from extract.sources.inbox import RawDocument, read_inbox
+from extract.tasks.settings import PROJECT_ROOT, load_settings
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from extract.settings import PROJECT_ROOT
+from extract.tasks.settings import PROJECT_ROOT
 
 DAG_ID = "news_warehouse_daily"
 

@@ -65,7 +65,7 @@ def test_the_scheduled_run_for_a_day_reads_that_day_once_it_is_over(dagbag):
 
     from airflow.timetables.base import DataInterval, TimeRestriction
 
-    from extract.run import day_window
+    from extract.tasks.steps import day_window
 
     dag = dagbag.dags["news_warehouse_daily"]
     previous = DataInterval(datetime(2026, 11, 20, tzinfo=UTC), datetime(2026, 11, 21, tzinfo=UTC))
@@ -84,8 +84,8 @@ def test_the_scheduled_run_for_a_day_reads_that_day_once_it_is_over(dagbag):
 def test_every_dbt_model_has_its_own_task(dagbag):
     import json
 
-    from extract.dbt_cosmos import manifest_path
-    from extract.settings import load_settings
+    from extract.tasks.dbt_group import manifest_path
+    from extract.tasks.settings import load_settings
 
     dag = dagbag.dags["news_warehouse_daily"]
     nodes = json.loads(manifest_path(load_settings().dbt_project_dir).read_text(encoding="utf-8"))["nodes"]

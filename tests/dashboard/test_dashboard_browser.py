@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extract.settings import PROJECT_ROOT
+from extract.tasks.settings import PROJECT_ROOT
 
 README_SCREENSHOT = PROJECT_ROOT / "docs" / "img" / "dashboard.png"
 CHROMIUM_FLAGS = [

@@ -35,7 +35,7 @@ import duckdb
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_DIR / "dbt_project"
-SCHEMA_SQL = REPO_DIR / "extract" / "warehouse_schema.sql"
+SCHEMA_SQL = REPO_DIR / "extract" / "warehouse" / "schema.sql"
 
 CALL_DATE = dt.date(2024, 6, 25)
 SECOND_CALL_DATE = dt.date(2024, 5, 30)

@@ -14,7 +14,7 @@ import pytest
 from make_fixture_warehouse import DBT_PROJECT_DIR, build_fixture_warehouse, run_dbt, summarise
 
 from extract.clock import utc_now
-from extract.load import RAW_TABLES, connect, load_batch
+from extract.warehouse.load import RAW_TABLES, connect, load_batch
 
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 

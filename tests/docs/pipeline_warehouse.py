@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extract.settings import PROJECT_ROOT
+from extract.tasks.settings import PROJECT_ROOT
 from tests.airflow_runner import DAG_ID, airflow_env, run_airflow
 
 SAMPLE_INBOX = PROJECT_ROOT / "sample_inbox"

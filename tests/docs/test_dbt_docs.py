@@ -13,7 +13,7 @@ import duckdb
 import pytest
 import yaml
 
-from extract.settings import PROJECT_ROOT
+from extract.tasks.settings import PROJECT_ROOT
 
 MODELS = PROJECT_ROOT / "dbt_project" / "models"
 

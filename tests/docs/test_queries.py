@@ -7,7 +7,7 @@ import re
 import duckdb
 import pytest
 
-from extract.settings import PROJECT_ROOT
+from extract.tasks.settings import PROJECT_ROOT
 
 QUERIES_MD = PROJECT_ROOT / "docs" / "queries.md"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from extract.settings import PROJECT_ROOT
+from extract.tasks.settings import PROJECT_ROOT
 from tests.airflow_runner import DAG_ID, airflow_env, run_airflow
 
 SHARED = PROJECT_ROOT.parent / "shared"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from extract.settings import PROJECT_ROOT
+from extract.tasks.settings import PROJECT_ROOT
 from tests.e2e.conftest import DagRunner
 
 INBOX = PROJECT_ROOT / "sample_inbox"

@@ -7,8 +7,8 @@ import json
 import duckdb
 import pytest
 
-from extract.evaluate import evaluate, load_predictions
-from extract.settings import PROJECT_ROOT
+from extract.scoring.evaluate import evaluate, load_predictions
+from extract.tasks.settings import PROJECT_ROOT
 
 SHARED = PROJECT_ROOT.parent / "shared"
 

@@ -5,13 +5,13 @@ from http.server import ThreadingHTTPServer
 
 import pytest
 
-from extract.calls import extract_calls
-from extract.dates import PublishedDate
-from extract.nlp import split_sentences
-from extract.reference import load_reference
-from extract.resolve import Gazetteer
-from extract.settings import PROJECT_ROOT
-from tests.extract.local_site import HOST, Handler, Site
+from extract.nlp.calls import extract_calls
+from extract.nlp.dates import PublishedDate
+from extract.nlp.people import Gazetteer
+from extract.nlp.reference import load_reference
+from extract.nlp.sentences import split_sentences
+from extract.tasks.settings import PROJECT_ROOT
+from tests.extract.sources.local_site import HOST, Handler, Site
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +35,7 @@ def calls_in(gazetteer):
     return run
 
 
-# The local news site (tests/extract/local_site.py): one server per module, fresh routes per test.
+# The local news site (tests/extract/sources/local_site.py): one server per module, fresh routes per test.
 @pytest.fixture(scope="module")
 def server() -> Iterator[ThreadingHTTPServer]:
     httpd = ThreadingHTTPServer((HOST, 0), Handler)

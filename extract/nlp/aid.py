@@ -1,0 +1,322 @@
+"""Finding aid amounts and linking them to a donor and a recipient.
+
+One row per distinct grant or package: a conversion in brackets
+("(khoảng 27 tỷ đồng)"), a running total ("nâng tổng ... lên"), an itemised
+part of a package already counted ("bao gồm 4,5 tỷ USD ...") and a repeat of
+the same amount in a near-identical sentence are not new rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from itertools import combinations
+
+from extract.nlp.dates import PublishedDate, find_dates, resolve_with_reference
+from extract.nlp.money import MoneyMention, find_money
+from extract.nlp.people import ArticleMemory, Gazetteer, Person, find_people
+
+AID_WORDS = re.compile(
+    r"viện trợ|hỗ trợ|tài trợ|cứu trợ|trao tặng|ủng hộ|gói|khoản|cam kết|phân bổ|giải ngân|tặng|"
+    r"cấp (?:thêm|cho)|cung cấp|quyên góp|khoản vay ưu đãi|ODA",
+    re.I,
+)
+NOT_AID = re.compile(
+    r"thương mại|kim ngạch|xuất khẩu|nhập khẩu|doanh thu|thiệt hại|tổn thất|GDP|lợi nhuận|vốn hóa|"
+    r"ngân sách quốc phòng|chi tiêu quốc phòng|hợp đồng|giá trị giao dịch|bồi thường|đầu tư|"
+    r"\bvay\b|tín dụng",
+    re.I,
+)
+# "nâng tổng ... lên", "tổng cam kết ... đã lên tới", "tổng giá trị ... khoảng": a total, not a package.
+RUNNING_TOTAL = re.compile(
+    r"\btổng\s+(?!thống|bí thư|tham mưu|thư ký|hợp|lãnh sự|cục|giám đốc|công ty|biên tập|tuyển cử)[^.;]{0,160}$",
+    re.I,
+)
+# A repeated amount is a separate tranche only when the text says so.
+TRANCHE = re.compile(r"nối tiếp|bổ sung|\bthêm\b|trước đó|tiếp theo|lần thứ|đợt", re.I)
+PART_OF_PREVIOUS = re.compile(
+    r"^\s*(?:trong (?:gói|khoản)(?: viện trợ| hỗ trợ| tài trợ)? (?:này|trên|nói trên|đó)|trong đó|trong số (?:này|đó)|"
+    r"(?:gói|khoản) (?:viện trợ|hỗ trợ) (?:này|trên) (?:bao gồm|gồm))",
+    re.I,
+)
+ITEMISED = re.compile(r"(?:bao gồm|trong đó|gồm có|gồm)\b", re.I)
+KIND_WORDS = [
+    ("humanitarian", re.compile(r"nhân đạo|cứu trợ|khẩn cấp|bão|lũ|thiên tai|động đất|y tế|lương thực|người tị nạn", re.I)),
+    ("military", re.compile(r"quân sự|vũ khí|khí tài|phòng không|đạn|tên lửa|UAV|máy bay không người lái|xe tăng|pháo|quốc phòng", re.I)),
+    ("financial", re.compile(r"ngân sách|tài chính|khoản vay|tín dụng|kinh tế", re.I)),
+]
+STATUS_WORDS = [
+    ("delivered", re.compile(r"đã gửi|đã cung cấp|đã chuyển|trao tặng|đã trao|bàn giao|giải ngân|đã viện trợ", re.I)),
+    ("approved", re.compile(r"thông qua(?! (?:tổ chức|các|kênh|quỹ))|phê duyệt|phê chuẩn|chấp thuận", re.I)),
+    ("proposed", re.compile(r"đề xuất|đề nghị|kêu gọi|xin|dự kiến", re.I)),
+    ("announced", re.compile(r"công bố|thông báo|cam kết|tuyên bố|sẽ|viện trợ", re.I)),
+]
+_RECIPIENT_BEFORE = re.compile(
+    r"(?:\bcho|\btới|\bđến|\bgiúp|\bhỗ trợ|\btại|\bcứu trợ|\bở|\btặng)\s*"  # "gửi tặng Chính phủ Lào"
+    r"(?:(?:mỗi nước|mỗi quốc gia|các nước|hai nước|đại diện|phía)\s+)?"  # a head noun before the country
+    r"(?:(?:nhân dân|người dân|đồng bào|chính phủ)(?:\s+và\s+(?:nhân dân|chính phủ))?\s+|miền \w+\s+)?$",
+    re.I,
+)
+# A non-state giver standing between the country and the amount, or a country inside an organisation's name.
+_NON_STATE_AGENT = re.compile(
+    r"(?<!thông qua )(?<!qua )\b(?:tổ chức (?:dân sự|phi chính phủ|từ thiện|xã hội)|doanh nghiệp|công ty|tập đoàn|"
+    r"nhà hảo tâm|hội viên|(?:UBND|Ủy ban nhân dân) (?:tỉnh|thành phố)|(?-i:(?<!Quốc )(?<!quốc )Hội\b(?! nghị| đàm| thảo)))", re.I)
+_ORG_NAME_BEFORE = re.compile(
+    r"(?:\bHội|(?i:công ty|tập đoàn|tổng công ty|hiệp hội|doanh nghiệp)|Ngân hàng|Quỹ)\b[^,.;:]{0,30}$")
+_DISTRIBUTIVE = re.compile(r"\bmỗi (?:nước|quốc gia|bên)\b", re.I)
+_LIST_GAP = re.compile(r"^[\s,]*(?:và\s+)?(?:(?:chính phủ|nhân dân)\s*(?:và\s+)?)*$", re.I)
+_RECEIVES = re.compile(
+    r"\s*(?:\S+\s+){0,3}?(?:đã\s+|vừa\s+)?(?:tiếp nhận|(?<!thừa )(?<!xác )(?<!công )(?<!ghi )nhận(?: được)?)\b", re.I)
+_LOCATED = re.compile(r"(?:\btại|\bở|\bthăm|\bkhỏi)\s*$", re.I)
+_DONOR_AFTER = re.compile(
+    r"(?:\bmà|\bdo|\bcủa|\btừ|\bphía)\s*(?:(?:chính phủ|nhân dân|người dân)(?:\s+và\s+(?:nhân dân|chính phủ))?\s+)?$", re.I
+)
+_FIRST_PERSON = re.compile(r"\b(?:cho chúng tôi|chúng tôi)\b", re.I)
+
+
+CANDIDATE_CONFIDENCE = 0.3
+
+
+@dataclass
+class AidMention:
+    sentence_index: int
+    evidence: str
+    money: MoneyMention
+    donor_iso3: str | None
+    recipient_iso3: str | None
+    aid_kind: str
+    status: str
+    reported_date: date | None
+    confidence: float
+
+
+def extract_aid(sentences: list[str], gaz: Gazetteer, published: PublishedDate | None) -> list[AidMention]:
+    memory = ArticleMemory()
+    found: list[AidMention] = []
+    conversions: list[tuple[str | None, str | None, float, str]] = []
+    for index, sentence in enumerate(sentences):
+        money = find_money(sentence)
+        masks = [(m.start, m.end) for m in money]
+        people = find_people(sentence, gaz, memory, masks)
+        memory.seen_actor_ids.update(p.actor_id for p in people if p.actor_id)
+        if not money or not AID_WORDS.search(sentence):
+            continue
+        if PART_OF_PREVIOUS.match(sentence) and found:
+            continue  # "Trong gói viện trợ này, 30 triệu ...": a part of the package already counted
+        kept = _package_amounts(sentence, money)
+        for amount in money:  # remember bracketed conversions of a kept amount
+            if amount not in kept and kept and all(k.currency != amount.currency for k in kept):
+                d, r = _parties(sentence, people, kept[0])
+                conversions.append((d, r, amount.amount, amount.currency))
+        for amount in kept:
+            window = sentence[max(0, amount.start - 60):amount.end + 30]
+            if NOT_AID.search(window):
+                continue
+            if _non_state(sentence, people, amount):
+                continue
+            donor, recipient = _parties(sentence, people, amount)
+            recipients = _distributive(sentence, people, recipient) if _DISTRIBUTIVE.search(sentence) else []
+            if len(recipients) > 1:  # "X cho mỗi nước": one row per listed recipient
+                others = [p for p in people if p.country_iso3 and p.kind != "pronoun"
+                          and p.country_iso3 not in recipients and p.end <= amount.start]
+                donor = donor if donor not in recipients else (others[-1].country_iso3 if others else None)
+            for rec in recipients if len(recipients) > 1 else [recipient]:
+                found.append(AidMention(
+                    index, sentence, amount, donor, rec, _kind(sentence, amount), _status(sentence),
+                    _reported_date(sentence, published), 0.8 if donor and rec else 0.5,
+                ))
+    _fill_from_context(found)
+    # A lone amount that the article elsewhere gives as the conversion of another is that package.
+    found = [f for f in found if not any(
+        (d in (None, f.donor_iso3)) and (r in (None, f.recipient_iso3)) and c == f.money.currency
+        and abs(a - f.money.amount) <= 0.01 * a for d, r, a, c in conversions)]
+    facts = _drop_sums(_dedupe([f for f in found if is_between_two_countries(f)]))
+    # An amount with a missing or identical end is not aid between two countries, but it is kept as a
+    # candidate for analysts (marts.fct_aid_candidate), unless it repeats an amount already placed.
+    placed = {(f.money.amount, f.money.currency) for f in facts}
+    candidates = [replace(f, confidence=CANDIDATE_CONFIDENCE) for f in found
+                  if not is_between_two_countries(f) and (f.money.amount, f.money.currency) not in placed]
+    return facts + _dedupe(candidates)
+
+
+def is_between_two_countries(aid: AidMention) -> bool:
+    """Aid is money or goods from one country to another: both ends known, and distinct."""
+    return bool(aid.donor_iso3 and aid.recipient_iso3 and aid.donor_iso3 != aid.recipient_iso3)
+
+
+def _drop_sums(found: list[AidMention]) -> list[AidMention]:
+    """A figure that only adds up other rows of the article (a headline total) is not a package."""
+    keep = []
+    for row in found:
+        others = [o for o in found if o is not row and (o.donor_iso3, o.recipient_iso3, o.money.currency)
+                  == (row.donor_iso3, row.recipient_iso3, row.money.currency) and o.money.amount < row.money.amount]
+        # A total is said as one ("tổng"), or told before the parts that make it up (a headline);
+        # 100, 200 and then 300 million are three payments.
+        says_total = bool(re.search(r"\btổng\b|\bcả thảy\b", row.evidence, re.I))
+        is_sum = any(abs(sum(o.money.amount for o in combo) - row.money.amount) <= 0.005 * row.money.amount
+                     and (says_total or all(o.sentence_index > row.sentence_index for o in combo))
+                     for k in (2, 3) for combo in combinations(others, k))
+        if not is_sum:
+            keep.append(row)
+    return keep
+
+
+_GIVE_VERB = re.compile(r"\b(?:trao(?: tặng)?|tặng|gửi|ủng hộ|quyên góp|hỗ trợ|viện trợ|cung cấp|đóng góp)\b", re.I)
+
+
+def _non_state(sentence: str, people: list[Person], amount: MoneyMention) -> bool:
+    """The giver is an organisation: "Seoul cho phép 12 tổ chức dân sự gửi ... 2,13 triệu USD",
+    "Chủ tịch Hội Hữu nghị Việt Nam-Myanmar đã trao ... 540.750.000 đồng"."""
+    verbs = [m for m in _GIVE_VERB.finditer(sentence, 0, amount.start)]
+    if not verbs:
+        return False
+    verb = verbs[-1]
+    lo = max(0, verb.start() - 80)
+    agents = list(_NON_STATE_AGENT.finditer(sentence, lo, verb.start()))
+    if not agents:
+        return False
+    states = [p for p in people if p.country_iso3 and p.kind != "pronoun" and lo <= p.start < verb.start()
+              and not _ORG_NAME_BEFORE.search(sentence[:p.start])]
+    return not states or states[-1].start < agents[-1].start()
+
+
+def _distributive(sentence: str, people: list[Person], first: str | None) -> list[str]:
+    """The recipients listed from `first` on ("cho mỗi nước Lào và Campuchia"): one row each."""
+    located = [p for p in people if p.country_iso3 and p.kind != "pronoun"]
+    start = next((i for i, p in enumerate(located) if p.country_iso3 == first
+                  and _RECIPIENT_BEFORE.search(sentence[:p.start])), None)
+    if start is None:
+        return []
+    out = [located[start].country_iso3]
+    for prev, nxt in zip(located[start:], located[start + 1:], strict=False):
+        if not _LIST_GAP.match(sentence[prev.end:nxt.start]):
+            break
+        if nxt.country_iso3 not in out:
+            out.append(nxt.country_iso3)
+    return out
+
+
+def _package_amounts(sentence: str, money: list[MoneyMention]) -> list[MoneyMention]:
+    kept: list[MoneyMention] = []
+    for amount in money:
+        before = sentence[:amount.start]
+        if re.search(r"\(\s*(?:(?:tương đương|khoảng|gần|hơn|xấp xỉ|tức|trị giá|chừng)\s*)*$", before):
+            continue  # "(3 tỷ USD)": a conversion of an amount already given
+        if amount is not money[0] and re.search(
+                r"(?:tương đương|tức là|tức)(?:\s+(?:với|khoảng|gần|hơn|xấp xỉ|chừng))*\s*$", before, re.I):
+            continue  # "800.000 bảng Anh, tương đương khoảng 27 tỷ đồng": a conversion of the amount before it
+        if kept and ITEMISED.search(sentence, kept[0].end, amount.start):
+            continue  # a part of the package already counted
+        if RUNNING_TOTAL.search(before[-120:]):
+            continue
+        kept.append(amount)
+    return kept
+
+
+def _parties(sentence: str, people: list[Person], amount: MoneyMention) -> tuple[str | None, str | None]:
+    located = [p for p in people if p.country_iso3 and p.kind != "pronoun"]
+    recipient = None
+    for person in located:
+        if person.start >= amount.start - 5 and _RECIPIENT_BEFORE.search(sentence[:person.start]):
+            recipient = person.country_iso3
+            break
+    if recipient is None and _FIRST_PERSON.search(sentence[amount.start - 40:amount.start]):
+        speakers = [p for p in located if p.end <= amount.start]
+        recipient = speakers[0].country_iso3 if speakers else None
+        located = [p for p in located if p is not (speakers[0] if speakers else None)]
+    if recipient is None:
+        for person in located:
+            if _RECIPIENT_BEFORE.search(sentence[:person.start]) and not _LOCATED.search(sentence[:person.start]):
+                recipient = person.country_iso3
+                break
+    donors_before = [
+        p for p in located if p.end <= amount.start and p.country_iso3 != recipient
+        and not _RECIPIENT_BEFORE.search(sentence[:p.start]) and not _LOCATED.search(sentence[:p.start])
+    ]
+    # After the amount a donor needs a cue ("gói 500.000 USD mà Mỹ đã cung cấp", "của Anh").
+    donors_after = [
+        p for p in located if p.start >= amount.end and p.country_iso3 != recipient
+        and _DONOR_AFTER.search(sentence[:p.start])
+    ]
+    donor = donors_before[-1].country_iso3 if donors_before else (
+        donors_after[0].country_iso3 if donors_after else None)
+    receiver = next((p for p in reversed(located) if p.end <= amount.start
+                     and _RECEIVES.match(sentence, p.end, amount.start)), None)
+    if receiver is not None and donors_after:
+        # "Syria nhận khoản hỗ trợ 30 triệu nhân dân tệ từ Trung Quốc": the subject receives.
+        donor, recipient = donors_after[0].country_iso3, receiver.country_iso3
+    if donor is None:  # a quoted pledge: the speaker's country gives ("“Hơn một tỷ bảng ...”, Bộ trưởng Anh Healey phát biểu")
+        quote_end = max(sentence.rfind("”"), sentence.rfind('"'))
+        speaker = [p for p in located if quote_end > amount.end and p.start > quote_end and p.kind in ("person", "role")
+                   and p.country_iso3 != recipient]
+        if speaker:
+            donor = speaker[0].country_iso3
+    return donor, recipient
+
+
+def _kind(sentence: str, amount: MoneyMention) -> str:
+    # The words describing the package sit around the amount, not in an itemised tail.
+    head = sentence[:amount.end + 160]
+    itemised = ITEMISED.search(head, amount.end)
+    if itemised:
+        head = head[:itemised.start()]
+    for kind, pattern in KIND_WORDS:
+        if pattern.search(head):
+            return kind
+    return "unspecified"
+
+
+def _status(sentence: str) -> str:
+    for status, pattern in STATUS_WORDS:
+        if pattern.search(sentence):
+            return status
+    return "unknown"
+
+
+def _reported_date(sentence: str, published: PublishedDate | None) -> date | None:
+    if published is None:
+        return None
+    for mention in find_dates(sentence):
+        resolved = resolve_with_reference(mention, published.reference, "inferred-from-published")
+        if resolved:
+            return resolved.value
+    return published.value
+
+
+def _fill_from_context(found: list[AidMention]) -> None:
+    """"Khoản viện trợ này ..." continues the donor and recipient of the amount before it."""
+    for i, mention in enumerate(found):
+        previous = found[i - 1] if i else None
+        following = found[i + 1] if i + 1 < len(found) else None
+        for neighbour in (previous, following):
+            if neighbour is None:
+                continue
+            if mention.donor_iso3 is None and neighbour.donor_iso3 and neighbour.donor_iso3 != mention.recipient_iso3:
+                mention.donor_iso3 = neighbour.donor_iso3
+            if mention.recipient_iso3 is None and neighbour.recipient_iso3 and neighbour.recipient_iso3 != mention.donor_iso3:
+                mention.recipient_iso3 = neighbour.recipient_iso3
+
+
+def _dedupe(found: list[AidMention]) -> list[AidMention]:
+    """The same amount between the same countries again (title, lead, recap) is one package,
+    unless the later sentence marks a separate tranche ("nối tiếp gói 500.000 USD ... hồi tháng 10")."""
+    kept: list[AidMention] = []
+    for mention in found:
+        key = (mention.donor_iso3, mention.recipient_iso3, mention.money.amount, mention.money.currency)
+        twin = next(
+            (k for k in kept if (k.donor_iso3, k.recipient_iso3, k.money.amount, k.money.currency) == key),
+            None,
+        )
+        # The headline announces the package the lead then tells, "bổ sung" or not.
+        if twin is None or (twin.sentence_index > 0 and _separate_tranche(twin.evidence, mention.evidence)):
+            kept.append(mention)
+    return kept
+
+
+def _separate_tranche(earlier: str, later: str) -> bool:
+    if TRANCHE.search(later):
+        return True
+    dates_earlier = {(d.day, d.month, d.year) for d in find_dates(earlier) if d.month}
+    dates_later = {(d.day, d.month, d.year) for d in find_dates(later) if d.month}
+    return bool(dates_earlier) and bool(dates_later) and not (dates_later & dates_earlier)

@@ -1,0 +1,121 @@
+"""Each aid rule, on short sentences written for these tests."""
+
+from datetime import date
+
+import pytest
+
+from extract.nlp.aid import extract_aid
+from extract.nlp.dates import PublishedDate
+from extract.nlp.sentences import split_sentences
+
+
+@pytest.fixture()
+def aid_in(gazetteer):
+    def run(text: str):
+        published = PublishedDate(date(2024, 5, 6), "day", "test")
+        rows = extract_aid(split_sentences([text]), gazetteer, published)
+        return [(a.donor_iso3, a.recipient_iso3, a.money.amount, a.money.currency, a.money.is_approximate,
+                 a.aid_kind, a.status) for a in rows]
+
+    return run
+
+
+def test_a_grant_with_donor_and_recipient(aid_in):
+    assert aid_in("Nhật Bản công bố khoản viện trợ nhân đạo 3 triệu USD cho Việt Nam sau bão.") == [
+        ("JPN", "VNM", 3e6, "USD", False, "humanitarian", "announced")]
+
+
+def test_a_conversion_in_brackets_is_not_a_new_row(aid_in):
+    assert aid_in("Anh sẽ viện trợ quân sự 20 triệu bảng Anh (khoảng 25 triệu USD) cho Ukraine.") == [
+        ("GBR", "UKR", 2e7, "GBP", False, "military", "announced")]
+
+
+def test_a_conversion_after_a_comma_is_not_a_new_row(aid_in):
+    assert aid_in("Hàn Quốc viện trợ 2 triệu USD cho Việt Nam, tương đương khoảng 50 tỷ đồng.") == [
+        ("KOR", "VNM", 2e6, "USD", False, "unspecified", "announced")]
+
+
+def test_an_amount_given_only_as_an_equivalent_is_kept(aid_in):
+    assert aid_in("Chính phủ Séc trao tặng số tiền tương đương 2 tỷ đồng hỗ trợ Việt Nam khắc phục hậu quả bão.") == [
+        ("CZE", "VNM", 2e9, "VND", False, "humanitarian", "delivered")]
+
+
+def test_singapore_and_new_zealand_dollars(aid_in):
+    rows = aid_in("New Zealand tài trợ 2 triệu NZD cho Việt Nam, còn Singapore tặng 100.000 đô la Singapore.")
+    assert [(amount, currency) for _, _, amount, currency, *_ in rows] == [(2e6, "NZD"), (1e5, "SGD")]
+
+
+def test_an_itemised_part_is_not_a_new_row(aid_in):
+    rows = aid_in("Mỹ thông qua gói viện trợ 5 tỷ USD cho Ukraine, bao gồm 3 tỷ USD vũ khí và 2 tỷ USD hỗ trợ ngân sách.")
+    assert rows == [("USA", "UKR", 5e9, "USD", False, "unspecified", "approved")]
+
+
+def test_a_running_total_is_not_a_new_row(aid_in):
+    assert aid_in("Khoản hỗ trợ mới nâng tổng viện trợ của Australia cho Ukraine lên 900 triệu AUD.") == []
+
+
+def test_trade_and_damage_are_not_aid(aid_in):
+    assert aid_in("Kim ngạch thương mại giữa Việt Nam và Hàn Quốc đạt 80 tỷ USD.") == []
+    assert aid_in("Cơn bão gây thiệt hại khoảng 1 tỷ USD cho Việt Nam.") == []
+
+
+def test_approximate_markers(aid_in):
+    (row,) = aid_in("Liên minh châu Âu đã giải ngân hơn 1,5 tỷ euro hỗ trợ tài chính cho Ukraine.")
+    assert row[2:5] == (1.5e9, "EUR", True)
+    assert row[0] in ("EUU", "EU")
+
+
+def test_an_amount_with_no_recipient_is_only_a_candidate(gazetteer):
+    from extract.nlp.aid import CANDIDATE_CONFIDENCE, is_between_two_countries
+
+    published = PublishedDate(date(2024, 5, 6), "day", "test")
+    rows = extract_aid(split_sentences(["Chính phủ Nhật Bản công bố khoản viện trợ 5 triệu USD để khắc phục hậu quả bão."]),
+                       gazetteer, published)
+    assert rows and not any(is_between_two_countries(r) for r in rows)
+    assert {r.confidence for r in rows} == {CANDIDATE_CONFIDENCE}
+
+
+def test_one_row_per_recipient_for_moi_nuoc(aid_in):
+    rows = aid_in("Chính phủ Việt Nam quyết định hỗ trợ 5 tỷ đồng cho mỗi nước Lào và Campuchia để khắc phục bão.")
+    assert sorted((d, r, a, c) for d, r, a, c, *_ in rows) == [("VNM", "KHM", 5e9, "VND"), ("VNM", "LAO", 5e9, "VND")]
+
+
+def test_loans_are_not_aid(aid_in):
+    rows = aid_in("Hàn Quốc cung cấp khoản vay ưu đãi 300 triệu USD cho Việt Nam để xây dựng cầu.")
+    assert rows == []
+
+
+def test_a_headline_total_of_two_packages_is_not_a_third(aid_in):
+    rows = aid_in("Đức viện trợ 3 tỷ euro cho Ukraine. Đức còn viện trợ 5 tỷ euro cho Ukraine. "
+                  "Tổng cộng Đức viện trợ 8 tỷ euro cho Ukraine.")
+    assert sorted(a for _, _, a, *_ in rows) == [3e9, 5e9]
+
+
+def test_the_receiving_country_is_the_recipient(aid_in):
+    rows = aid_in("Lào nhận khoản hỗ trợ 20 triệu nhân dân tệ từ Trung Quốc để khắc phục lũ lụt.")
+    assert [(d, r, a, c) for d, r, a, c, *_ in rows] == [("CHN", "LAO", 2e7, "CNY")]
+
+
+def test_a_company_or_association_of_a_country_is_not_that_country(aid_in):
+    rows = aid_in("Một tập đoàn ô tô Hàn Quốc ủng hộ 3 tỷ đồng, còn hiệp hội doanh nghiệp Đức tại Việt Nam quyên góp 2 tỷ đồng.")
+    assert rows == []
+
+
+def test_the_headline_and_the_lead_tell_one_package_even_if_it_is_additional(gazetteer):
+    published = PublishedDate(date(2024, 5, 6), "day", "test")
+    sentences = ["Mỹ công bố gói viện trợ 300 triệu USD cho Ukraine",
+                 "Ngày 5/5, Mỹ công bố gói hỗ trợ an ninh bổ sung trị giá 300 triệu USD cho Ukraine."]
+    rows = extract_aid(sentences, gazetteer, published)
+    assert [(r.donor_iso3, r.recipient_iso3, r.money.amount) for r in rows] == [("USA", "UKR", 3e8)]
+
+
+def test_payments_told_one_after_another_are_not_a_total(gazetteer):
+    published = PublishedDate(date(2024, 5, 6), "day", "test")
+    sentences = ["Mỹ viện trợ 100 triệu USD cho Ukraine vào tháng 1.", "Mỹ viện trợ 200 triệu USD cho Ukraine vào tháng 2.",
+                 "Mỹ viện trợ 300 triệu USD cho Ukraine vào tháng 3."]
+    assert sorted(r.money.amount for r in extract_aid(sentences, gazetteer, published)) == [1e8, 2e8, 3e8]
+
+
+def test_thua_nhan_is_not_receiving(aid_in):
+    rows = aid_in("Đức thừa nhận đã cung cấp 5 tỷ euro viện trợ quân sự cho Ukraine.")
+    assert [(d, r) for d, r, *_ in rows] == [("DEU", "UKR")]
