@@ -26,7 +26,7 @@ MANIFEST := dbt_project/target/manifest.json
 DBT_PROJECT_FILES := $(shell find dbt_project -path dbt_project/target -prune -o -path dbt_project/logs -prune \
 	-o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print)
 
-.PHONY: install manifest run test eval bench lint clean airflow scheduler-smoke check-sources
+.PHONY: install manifest run test eval bench lint clean airflow scheduler-smoke check-sources rules-docs
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -92,6 +92,10 @@ test: $(BIN)/.installed $(MANIFEST)
 # Extraction throughput and peak memory (a benchmark prints figures; no test times anything).
 bench: $(BIN)/.installed
 	$(BIN)/python scripts/benchmark_extraction.py
+
+# docs/rules.md is written from the rule files (extract/nlp/rules/*.yaml); a test fails while it is stale.
+rules-docs: $(BIN)/.installed
+	$(BIN)/python -m extract.nlp.rulebook > docs/rules.md
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check extract expectations dags tests scripts dashboard

@@ -8,7 +8,6 @@ the same amount in a near-identical sentence are not new rows.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import combinations
@@ -16,63 +15,28 @@ from itertools import combinations
 from extract.nlp.dates import PublishedDate, find_dates, resolve_with_reference
 from extract.nlp.money import MoneyMention, find_money
 from extract.nlp.people import ArticleMemory, Gazetteer, Person, find_people
+from extract.nlp.rulebook import load_rules
 
-AID_WORDS = re.compile(
-    r"viện trợ|hỗ trợ|tài trợ|cứu trợ|trao tặng|ủng hộ|gói|khoản|cam kết|phân bổ|giải ngân|tặng|"
-    r"cấp (?:thêm|cho)|cung cấp|quyên góp|khoản vay ưu đãi|ODA",
-    re.I,
-)
-NOT_AID = re.compile(
-    r"thương mại|kim ngạch|xuất khẩu|nhập khẩu|doanh thu|thiệt hại|tổn thất|GDP|lợi nhuận|vốn hóa|"
-    r"ngân sách quốc phòng|chi tiêu quốc phòng|hợp đồng|giá trị giao dịch|bồi thường|đầu tư|"
-    r"\bvay\b|tín dụng",
-    re.I,
-)
-# "nâng tổng ... lên", "tổng cam kết ... đã lên tới", "tổng giá trị ... khoảng": a total, not a package.
-RUNNING_TOTAL = re.compile(
-    r"\btổng\s+(?!thống|bí thư|tham mưu|thư ký|hợp|lãnh sự|cục|giám đốc|công ty|biên tập|tuyển cử)[^.;]{0,160}$",
-    re.I,
-)
-# A repeated amount is a separate tranche only when the text says so.
-TRANCHE = re.compile(r"nối tiếp|bổ sung|\bthêm\b|trước đó|tiếp theo|lần thứ|đợt", re.I)
-PART_OF_PREVIOUS = re.compile(
-    r"^\s*(?:trong (?:gói|khoản)(?: viện trợ| hỗ trợ| tài trợ)? (?:này|trên|nói trên|đó)|trong đó|trong số (?:này|đó)|"
-    r"(?:gói|khoản) (?:viện trợ|hỗ trợ) (?:này|trên) (?:bao gồm|gồm))",
-    re.I,
-)
-ITEMISED = re.compile(r"(?:bao gồm|trong đó|gồm có|gồm)\b", re.I)
-KIND_WORDS = [
-    ("humanitarian", re.compile(r"nhân đạo|cứu trợ|khẩn cấp|bão|lũ|thiên tai|động đất|y tế|lương thực|người tị nạn", re.I)),
-    ("military", re.compile(r"quân sự|vũ khí|khí tài|phòng không|đạn|tên lửa|UAV|máy bay không người lái|xe tăng|pháo|quốc phòng", re.I)),
-    ("financial", re.compile(r"ngân sách|tài chính|khoản vay|tín dụng|kinh tế", re.I)),
-]
-STATUS_WORDS = [
-    ("delivered", re.compile(r"đã gửi|đã cung cấp|đã chuyển|trao tặng|đã trao|bàn giao|giải ngân|đã viện trợ", re.I)),
-    ("approved", re.compile(r"thông qua(?! (?:tổ chức|các|kênh|quỹ))|phê duyệt|phê chuẩn|chấp thuận", re.I)),
-    ("proposed", re.compile(r"đề xuất|đề nghị|kêu gọi|xin|dự kiến", re.I)),
-    ("announced", re.compile(r"công bố|thông báo|cam kết|tuyên bố|sẽ|viện trợ", re.I)),
-]
-_RECIPIENT_BEFORE = re.compile(
-    r"(?:\bcho|\btới|\bđến|\bgiúp|\bhỗ trợ|\btại|\bcứu trợ|\bở|\btặng)\s*"  # "gửi tặng Chính phủ Lào"
-    r"(?:(?:mỗi nước|mỗi quốc gia|các nước|hai nước|đại diện|phía)\s+)?"  # a head noun before the country
-    r"(?:(?:nhân dân|người dân|đồng bào|chính phủ)(?:\s+và\s+(?:nhân dân|chính phủ))?\s+|miền \w+\s+)?$",
-    re.I,
-)
-# A non-state giver standing between the country and the amount, or a country inside an organisation's name.
-_NON_STATE_AGENT = re.compile(
-    r"(?<!thông qua )(?<!qua )\b(?:tổ chức (?:dân sự|phi chính phủ|từ thiện|xã hội)|doanh nghiệp|công ty|tập đoàn|"
-    r"nhà hảo tâm|hội viên|(?:UBND|Ủy ban nhân dân) (?:tỉnh|thành phố)|(?-i:(?<!Quốc )(?<!quốc )Hội\b(?! nghị| đàm| thảo)))", re.I)
-_ORG_NAME_BEFORE = re.compile(
-    r"(?:\bHội|(?i:công ty|tập đoàn|tổng công ty|hiệp hội|doanh nghiệp)|Ngân hàng|Quỹ)\b[^,.;:]{0,30}$")
-_DISTRIBUTIVE = re.compile(r"\bmỗi (?:nước|quốc gia|bên)\b", re.I)
-_LIST_GAP = re.compile(r"^[\s,]*(?:và\s+)?(?:(?:chính phủ|nhân dân)\s*(?:và\s+)?)*$", re.I)
-_RECEIVES = re.compile(
-    r"\s*(?:\S+\s+){0,3}?(?:đã\s+|vừa\s+)?(?:tiếp nhận|(?<!thừa )(?<!xác )(?<!công )(?<!ghi )nhận(?: được)?)\b", re.I)
-_LOCATED = re.compile(r"(?:\btại|\bở|\bthăm|\bkhỏi)\s*$", re.I)
-_DONOR_AFTER = re.compile(
-    r"(?:\bmà|\bdo|\bcủa|\btừ|\bphía)\s*(?:(?:chính phủ|nhân dân|người dân)(?:\s+và\s+(?:nhân dân|chính phủ))?\s+)?$", re.I
-)
-_FIRST_PERSON = re.compile(r"\b(?:cho chúng tôi|chúng tôi)\b", re.I)
+AID_RULES = load_rules("aid")
+
+AID_WORDS = AID_RULES["aid_words"]
+NOT_AID = AID_RULES["not_aid"]
+RUNNING_TOTAL = AID_RULES["running_total"]
+TRANCHE = AID_RULES["tranche"]
+PART_OF_PREVIOUS = AID_RULES["part_of_previous"]
+ITEMISED = AID_RULES["itemised"]
+# Tried in file order: the first kind (status) whose words appear wins.
+KIND_WORDS = list(load_rules("aid_kinds").items())
+STATUS_WORDS = list(load_rules("aid_status").items())
+_RECIPIENT_BEFORE = AID_RULES["recipient_before"]
+_NON_STATE_AGENT = AID_RULES["non_state_agent"]
+_ORG_NAME_BEFORE = AID_RULES["org_name_before"]
+_DISTRIBUTIVE = AID_RULES["distributive"]
+_LIST_GAP = AID_RULES["list_gap"]
+_RECEIVES = AID_RULES["receives"]
+_LOCATED = AID_RULES["located"]
+_DONOR_AFTER = AID_RULES["donor_after"]
+_FIRST_PERSON = AID_RULES["first_person"]
 
 
 CANDIDATE_CONFIDENCE = 0.3
@@ -153,7 +117,7 @@ def _drop_sums(found: list[AidMention]) -> list[AidMention]:
                   == (row.donor_iso3, row.recipient_iso3, row.money.currency) and o.money.amount < row.money.amount]
         # A total is said as one ("tổng"), or told before the parts that make it up (a headline);
         # 100, 200 and then 300 million are three payments.
-        says_total = bool(re.search(r"\btổng\b|\bcả thảy\b", row.evidence, re.I))
+        says_total = bool(AID_RULES["says_total"].search(row.evidence))
         is_sum = any(abs(sum(o.money.amount for o in combo) - row.money.amount) <= 0.005 * row.money.amount
                      and (says_total or all(o.sentence_index > row.sentence_index for o in combo))
                      for k in (2, 3) for combo in combinations(others, k))
@@ -162,7 +126,7 @@ def _drop_sums(found: list[AidMention]) -> list[AidMention]:
     return keep
 
 
-_GIVE_VERB = re.compile(r"\b(?:trao(?: tặng)?|tặng|gửi|ủng hộ|quyên góp|hỗ trợ|viện trợ|cung cấp|đóng góp)\b", re.I)
+_GIVE_VERB = AID_RULES["give_verb"]
 
 
 def _non_state(sentence: str, people: list[Person], amount: MoneyMention) -> bool:
@@ -201,10 +165,9 @@ def _package_amounts(sentence: str, money: list[MoneyMention]) -> list[MoneyMent
     kept: list[MoneyMention] = []
     for amount in money:
         before = sentence[:amount.start]
-        if re.search(r"\(\s*(?:(?:tương đương|khoảng|gần|hơn|xấp xỉ|tức|trị giá|chừng)\s*)*$", before):
+        if AID_RULES["conversion_in_brackets"].search(before):
             continue  # "(3 tỷ USD)": a conversion of an amount already given
-        if amount is not money[0] and re.search(
-                r"(?:tương đương|tức là|tức)(?:\s+(?:với|khoảng|gần|hơn|xấp xỉ|chừng))*\s*$", before, re.I):
+        if amount is not money[0] and AID_RULES["conversion_after"].search(before):
             continue  # "800.000 bảng Anh, tương đương khoảng 27 tỷ đồng": a conversion of the amount before it
         if kept and ITEMISED.search(sentence, kept[0].end, amount.start):
             continue  # a part of the package already counted

@@ -31,98 +31,35 @@ from extract.nlp.dates import (
 from extract.nlp.money import WORD_NUMBERS
 from extract.nlp.people import COUNTERPART, ArticleMemory, Gazetteer, Person, find_people
 from extract.nlp.reference import FAR_FUTURE, Reference
+from extract.nlp.rulebook import load_rules
+
+CALL_RULES = load_rules("calls")
 
 UNDATED_CONFIDENCE = 0.4
 
-STRONG_TRIGGER = re.compile(
-    r"điện đàm|điện thoại|cuộc gọi|gọi điện|hội đàm trực tuyến|trao đổi trực tuyến|hội nghị trực tuyến|"
-    r"hội đàm qua video|gọi video|thượng đỉnh trực tuyến|gặp trực tuyến|gặp gỡ trực tuyến|"
-    r"(?:qua|bằng) cầu truyền hình|hội nghị truyền hình|"
-    r"(?<!kêu )(?<!lời kêu )\bgọi (?:cho|tới)(?= (?:ông|bà|ngài|người|[A-ZĐ]))",  # "A đã gọi cho B", not "kêu gọi"
-    re.I,
-)
-WEAK_TRIGGER = re.compile(r"\btrao đổi với|cuộc trao đổi|các cuộc trao đổi|cuộc trò chuyện|nói chuyện", re.I)
-VIDEO = re.compile(r"trực tuyến|video|truyền hình", re.I)
-# Between the start of the clause and the trigger, these make the call not (yet) real.
-NEGATIVE = re.compile(
-    r"từ chối|sẽ (?:có )?(?:cuộc )?(?:điện đàm|gọi|trao đổi)|dự kiến|kế hoạch|có thể (?:sẽ )?điện đàm|"
-    r"muốn điện đàm|chưa (?:từng )?điện đàm|không điện đàm|đề nghị (?:một cuộc )?điện đàm|đề xuất (?:một cuộc )?điện đàm|"
-    r"\bsẽ\b|sắp|chuẩn bị|điện mừng|hủy|hoãn|"
-    # a proposed call, but not "đề nghị ... trong cuộc điện đàm" (a proposal made during a call)
-    r"(?<!theo )đề (?:nghị|xuất)(?! của)(?![^.,;]{0,30}\b(?:trong|tại|qua)\s+(?:một\s+)?cuộc)[^.,;]{0,30}(?:điện đàm|cuộc gọi)|"
-    r"tăng cường|duy trì|thường xuyên|định kỳ|"  # habits and intentions, not a call that took place
-    r"chờ tín hiệu|sẵn sàng (?:điện đàm|đối thoại|nói chuyện)|việc tổ chức (?:một )?cuộc (?:điện đàm|gọi)",  # not arranged yet
-    re.I,
-)
-REPORTING = re.compile(
-    r"(?:cho biết|cho hay|cho rằng|xác nhận|thông báo|tuyên bố|nói rằng|nói(?!\s+chuyện)|đưa tin(?: rằng)?|chia sẻ|viết|"
-    r"dẫn lời [^,]{0,60}|khẳng định|nhấn mạnh|kể(?: lại)? rằng)\s*[:,]?\s*[\"“]?",
-    re.I,
-)
-# After the trigger, these start a new clause whose names are not parties to the call.
-CLAUSE_END = re.compile(
-    r",\s*(?:trong bối cảnh|trong khi|khi|sau khi|nhằm|để|nối tiếp|kéo dài|lần đầu|rằng|sau đó|rồi)|;|"
-    r"\s(?:và|rồi)\s+(?:(?:đồng ý|nhất trí|cam kết|quyết định|hứa)\s+)?(?:sẽ|dự kiến|tiếp tục)\b|"  # a new (future) predicate
-    r",\s*(?=[^,]{0,40}\b(?:cho biết|cho hay|dẫn lời|đưa tin)\b)|"
-    r"\s(?:giữa lúc|trong lúc|trong bối cảnh|khi|cho rằng|cho biết|về vấn đề|ngay sau|chỉ một ngày sau|sau lễ)\s",
-    re.I,
-)
-MULTILATERAL = re.compile(r"tham dự|(?:đồng )?chủ trì|các nước|đa phương|các quan chức|các nhà lãnh đạo|thành viên", re.I)
-IN_PERSON = re.compile(r"bên lề|gặp trực tiếp|trực tiếp gặp|hội kiến|tiếp kiến|trong chuyến thăm|tại cuộc gặp", re.I)
-# A date right after these words belongs to something else (taking office, an earlier event).
-DATE_BLOCKERS = re.compile(
-    r"(?:nhậm chức|đắc cử|bổ nhiệm|kể từ|từ khi|sau khi|trước khi|nối tiếp|cuộc gặp|chuyến thăm|gặp nhau|"
-    r"tiếp nối|được bầu)[^.;]{0,30}$",
-    re.I,
-)
-# "từng điện đàm" (have talked before) is vague unless the sentence dates the call.
-FIRST_PERSON = re.compile(r"\b(?:tôi|chúng tôi)\b", re.I)
-SAME_DAY = re.compile(r"\b(?:cùng ngày|cùng hôm|cũng trong ngày|trong cùng ngày)\b", re.I)
-# "Hai ngày sau", "một ngày sau đó", "hôm sau": counted from the call just reported.
-DAYS_LATER = re.compile(
-    r"\b(?:(?P<n>\d{1,2}|một|hai|ba|bốn|năm|sáu|bảy) ngày sau|(?P<next>(?:ngày )?hôm sau))\b(?!\s+(?:khi|lễ|cuộc))", re.I)
-VAGUE = re.compile(r"\btừng\b|nhiều lần|nhiều cuộc", re.I)
-# A trigger inside "trong cuộc điện đàm ..." opens a phrase; the parties are in the clause that follows.
-PREPOSITIONAL_TRIGGER = re.compile(
-    r"(?:^|[,;]\s*|^\W*(?:trước đó|ngoài ra|đồng thời)\s*,?\s*)(?:trong|tại|qua|sau|ngay sau|trước)\s+"
-    r"(?:(?:một|các|những|hai|2|\d+)\s+)?(?:cuộc\s+)?$", re.I)  # only a fronted phrase, with determiners
-ANAPHOR_PARTIES = re.compile(
-    r"(?:hai|2) (?:nhà lãnh đạo|lãnh đạo|nguyên thủ|bên|ông|bà|bộ trưởng|ngoại trưởng|thủ tướng|tổng thống|vị|"
-    r"quan chức|người|tướng|nước)|giữa họ",
-    re.I,
-)
-# "Điện Kremlin bác bỏ thông tin này ... không có cuộc điện đàm nào": the call just reported did not happen.
-DENIAL = re.compile(
-    r"bác bỏ|phủ nhận|hư cấu|không có cuộc (?:điện đàm|gọi|trao đổi)|không đúng sự thật|sai sự thật|tin (?:giả|bịa đặt)|"
-    r"chưa hề (?:điện đàm|nói chuyện)|không hề (?:điện đàm|nói chuyện)",
-    re.I,
-)
-ANAPHOR_CALL = re.compile(
-    r"cuộc (?:điện đàm|gọi|trao đổi|trò chuyện)(?: điện thoại)? (?:này|nói trên|trên)|cuộc (?:gọi|điện đàm) video", re.I
-)
-INITIATOR_AFTER = re.compile(
-    r"theo (?:đề nghị|sáng kiến|yêu cầu|lời mời|đề xuất) (?:của|từ)|nhận (?:được )?(?:cuộc )?(?:điện thoại|cuộc gọi|gọi)"
-    r"(?: điện thoại)? (?:của|từ)|"
-    r"(?<!nhận )(?<!nhận được )cuộc (?:gọi|điện thoại)(?: điện thoại)? của",  # "cuộc gọi của ông Trump ... tới B"
-    re.I,
-)
-INITIATOR_DO = re.compile(r"\bdo\b(?P<who>[^,.;]{2,60}?)\b(?:khởi xướng|đề nghị|đề xuất|chủ động)", re.I)
-INITIATOR_BEFORE = re.compile(
-    r"(?:là (?:người|phía|bên) (?:khởi xướng|đề nghị|đề xuất|chủ động)|đã gọi điện|đã chủ động gọi|chủ động gọi điện|đã gọi cho|"
-    r"(?:(?:đã|liền|trực tiếp|chủ động|bất ngờ|nhấc máy|và)\s+)+gọi(?: điện(?: thoại)?)? (?:cho|tới|đến|chúc mừng)|"
-    r"(?:đã )?chủ động (?:đề xuất|đề nghị|khởi xướng) cuộc|chủ động (?:có cuộc )?điện đàm)",
-    re.I,
-)
-# "cuộc hội đàm được thực hiện theo đề nghị của phía Mỹ": a later sentence about a call already
-# reported, which can only name who asked for it (it adds no call of its own).
-CALL_REFERENCE = re.compile(r"\bcuộc (?:hội đàm|điện đàm|gọi|kết nối|trao đổi|nói chuyện)\b", re.I)
-_PARTY_SPLIT = re.compile(r"\b(?:với|cùng|giữa)\b", re.I)
-# "cuộc điện đàm do Mỹ khởi xướng giữa ..." names a party after "do" as well.
-_PARTY_LINK = re.compile(
-    r"\b(?:với|cùng|giữa|do|cho(?!\s+(?:thấy|biết|rằng|hay)))\b|"
-    r"(?<=điện thoại )(?:của|từ)\b|(?<=cuộc gọi )(?:của|từ)\b",  # "nhận cuộc điện thoại của B", "cuộc gọi của A tới B"
-    re.I,
-)
+STRONG_TRIGGER = CALL_RULES["strong_trigger"]
+WEAK_TRIGGER = CALL_RULES["weak_trigger"]
+VIDEO = CALL_RULES["video"]
+NEGATIVE = CALL_RULES["negative"]
+REPORTING = CALL_RULES["reporting"]
+CLAUSE_END = CALL_RULES["clause_end"]
+MULTILATERAL = CALL_RULES["multilateral"]
+IN_PERSON = CALL_RULES["in_person"]
+DATE_BLOCKERS = CALL_RULES["date_blockers"]
+FIRST_PERSON = CALL_RULES["first_person"]
+SAME_DAY = CALL_RULES["same_day"]
+DAYS_LATER = CALL_RULES["days_later"]
+VAGUE = CALL_RULES["vague"]
+PREPOSITIONAL_TRIGGER = CALL_RULES["prepositional_trigger"]
+ANAPHOR_PARTIES = CALL_RULES["anaphor_parties"]
+DENIAL = CALL_RULES["denial"]
+ANAPHOR_CALL = CALL_RULES["anaphor_call"]
+INITIATOR_AFTER = CALL_RULES["initiator_after"]
+INITIATOR_DO = CALL_RULES["initiator_do"]
+INITIATOR_BEFORE = CALL_RULES["initiator_before"]
+CALL_REFERENCE = CALL_RULES["call_reference"]
+_PARTY_SPLIT = CALL_RULES["party_split"]
+_PARTY_LINK = CALL_RULES["party_link"]
 
 
 @dataclass
@@ -201,7 +138,7 @@ def extract_calls(
         memory.seen_actor_ids.update(p.actor_id for p in people if p.actor_id)
     calls = _fold(mentions)
     denials = [i for i, s in enumerate(sentences) if DENIAL.search(s) and (
-        STRONG_TRIGGER.search(s) or re.search(r"thông tin (?:này|trên|đó)", s, re.I))]
+        STRONG_TRIGGER.search(s) or CALL_RULES["denial_object"].search(s))]
     calls = [c for c in calls if not _denied(c, denials)]
     _attach_initiators(calls, initiators)
     _resolve_dates(calls, published, article_years, ref, not_before, as_of)
@@ -292,12 +229,12 @@ def _mentions_in_sentence(
     return mentions
 
 
-_NEW_CLAUSE = re.compile(r",|;|\s(?:và|rồi|sau đó|còn)\s", re.I)
+_NEW_CLAUSE = CALL_RULES["new_clause"]
 
 
 def _mentions_at(index: int, sentence: str, people: list[Person], memory: ArticleMemory,
                  trigger: re.Match[str], clause_floor: int = 0) -> list[Mention]:
-    if re.match(r"hội nghị|thượng đỉnh", trigger.group(0), re.I) and MULTILATERAL.search(sentence):
+    if CALL_RULES["conference_trigger"].match(trigger.group(0)) and MULTILATERAL.search(sentence):
         return []  # "tham dự hội nghị trực tuyến ... do A và B chủ trì" is a multilateral meeting
     if not STRONG_TRIGGER.search(sentence) and IN_PERSON.search(sentence):
         return []  # "nói chuyện với B bên lề Đại hội đồng LHQ" is a meeting
@@ -366,13 +303,13 @@ def _mentions_at(index: int, sentence: str, people: list[Person], memory: Articl
     ]
 
 
-_REPORT_FRAME = re.compile(r"^\W*(?:(?:ngày|hôm|sáng|chiều|tối|trưa)\s+)?$", re.I)
+_REPORT_FRAME = CALL_RULES["report_frame"]
 
 
 def _weak_date(sentence: str, date: DateMention) -> bool:
     """'Ngày 26-10, theo Đài NHK, ...' dates the report; 'hôm nay' inside a quote dates the quote."""
     after = sentence[date.end:date.end + 40]
-    if _REPORT_FRAME.match(sentence[:date.start]) and re.match(r"\s*,\s*theo\b", after, re.I):
+    if _REPORT_FRAME.match(sentence[:date.start]) and CALL_RULES["report_source"].match(after):
         return True
     if date.is_relative:
         head = sentence[:date.start]
@@ -380,15 +317,10 @@ def _weak_date(sentence: str, date: DateMention) -> bool:
     return False
 
 
-# Between two coordinated parties only list glue may stand ("A, B và C", "A vào tối 6/6 và B hôm 9/6").
-_LIST_GLUE = re.compile(
-    r"^(?:[\s,;()]|và|cùng|với|giữa|hoặc|cả|lẫn|vào|hôm|ngày|tối|sáng|chiều|trưa|đêm|lúc|\d{1,2}[/-]\d{1,2}(?:[/-]\d{4})?|"
-    r"ông|bà|ngài|đại tướng|thượng tướng|tướng|khởi xướng|đề nghị|đề xuất)*$",
-    re.I,
-)
+_LIST_GLUE = CALL_RULES["list_glue"]
 
 
-_DIRECTION_GLUE = re.compile(r"^\s*(?:tới|đến|cho)\s*$", re.I)
+_DIRECTION_GLUE = CALL_RULES["direction_glue"]
 
 
 def _coordinated(sentence: str, parties: list[Person], directed: bool = False) -> list[Person]:
@@ -424,11 +356,7 @@ def _parties(sentence: str, in_clause: list[Person], speakers: list[Person], mem
     return _dedupe(parties)
 
 
-_PLACE = re.compile(
-    r"(?:\bở|\btại|\bvề|\bthăm|\btới|\bđến|\btrên|\bkhỏi|\bquanh|\bnhằm vào|\bphản đối|\bchống|\bcho|\bgiúp|"
-    r"\bvấn đề|\btình hình|\bcăng thẳng|\bxung đột|\bchiến sự|\bquan hệ|\bgiờ)\s*$",
-    re.I,
-)
+_PLACE = CALL_RULES["place"]
 
 
 def _is_place(sentence: str, person: Person) -> bool:
@@ -514,11 +442,11 @@ def _is_structured(sentence: str, parties: list[Person], trigger: re.Match[str])
     before = [p for p in parties if p.end <= trigger.start()]
     after = [p for p in parties if p.start >= trigger.end()]
     if before and after and (_PARTY_SPLIT.search(sentence, trigger.start(), after[0].start)
-                             or re.match(r"gọi (?:cho|tới)", trigger.group(0), re.I)):
+                             or CALL_RULES["direct_call"].match(trigger.group(0))):
         return True  # "A điện đàm với B", "A gọi cho B"
     if len(before) >= 2:
         return True
-    return bool(after) and bool(re.search(r"\bgiữa\b", sentence[trigger.end():after[0].start]))
+    return bool(after) and bool(CALL_RULES["between"].search(sentence[trigger.end():after[0].start]))
 
 
 def _call_date(sentence: str, clause_start: int, clause_end: int, trigger: re.Match[str]) -> DateMention | None:

@@ -21,25 +21,15 @@ from functools import lru_cache
 from urllib.parse import urlparse
 
 from extract.nlp.dates import PublishedDate, parse_dateline, parse_url_date
+from extract.nlp.rulebook import load_rules
 from extract.sources.inbox import RawDocument
+
+CLEANING_RULES = load_rules("cleaning")
 
 log = logging.getLogger(__name__)
 
-# A line that starts with one of these ends the article: what follows is page furniture.
-_CUT_MARKERS = re.compile(
-    r"^(?:tags?\b|từ khóa\b|đọc nhiều\b|đừng bỏ lỡ\b|tin liên quan\b|bài liên quan\b|tin mới\b|tin cùng chuyên mục\b|"
-    r"xem thêm\b|có thể bạn quan tâm\b|bình luận\s*\(|bạn cần đăng nhập\b|trở thành người đầu tiên\b|"
-    r"thông tin tài khoản\b|copy link\b|lên đầu trang\b|cảm nhận của bạn\b|hỏi đáp thông minh\b|"
-    r"gửi bình luận\b|ý kiến của bạn\b|nổi bật\b|mới nhất\b|powered by\b|tin tài trợ\b)",
-    re.I,
-)
-# Single lines of widget text inside the article; dropped, the article goes on.
-_JUNK_LINE = re.compile(
-    r"^(?:logo|img|video|đóng|nhập thông tin|video đang hot|theo dõi .{1,40} trên|"
-    r"đăng ký ấn phẩm.*|đăng nhập|lỗi: .*|chia sẻ|in bài|.*\.(?:png|jpe?g|gif|webp)|"
-    r".* - (?:ảnh|hình) \d+\.?|nguồn: tổng hợp|thời sự quốc tế|thế giới|quốc tế)$",
-    re.I,
-)
+_CUT_MARKERS = CLEANING_RULES["cut_markers"]
+_JUNK_LINE = CLEANING_RULES["junk_line"]
 _BULLET = re.compile(r"^\s*[-•·▪*]\s+")
 _URL = re.compile(r"https?://\S+|www\.[\w.-]+\S*")
 _TERMINAL = ('.', '!', '?', '"', '”', '»', ':', ';', ')', '…')

@@ -14,46 +14,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from extract.nlp.rulebook import load_rules
+
+DATE_RULES = load_rules("dates")
+
 DAY = "day"
 MONTH = "month"
 YEAR = "year"
 
-_PREFIX = r"(?:ngày|hôm|sáng|chiều|tối|trưa|đêm|rạng sáng|vào|từ|đến|cuối|đầu|giữa)"
+# The date forms, in the order they are tried (see rules/date_forms.yaml).
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = list(load_rules("date_forms").items())
 
-# Order matters: the longest, most explicit forms are tried first and their spans
-# are then masked so a shorter pattern cannot re-match inside them.
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("dmy_words", re.compile(
-        r"(?<!\d)(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s*(?:năm|,)\s*(?P<y>(?:19|20)\d{2})(?!\d)", re.I)),
-    ("dmy", re.compile(
-        r"(?<![\d/.-])(?P<d>\d{1,2})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d{2})(?!\d)")),
-    ("my_words", re.compile(
-        r"\btháng\s+(?P<m>\d{1,2})\s*(?:năm\s+|/\s*)(?P<y>(?:19|20)\d{2})(?!\d)", re.I)),
-    ("dm_words", re.compile(
-        r"(?<!\d)(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})(?![\d/])", re.I)),
-    ("dm_slash", re.compile(r"(?<![\d/.,])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\d/]|\s*(?:năm|%))")),
-    ("dm_dash", re.compile(
-        rf"\b{_PREFIX}\s+(?P<d>\d{{1,2}})-(?P<m>\d{{1,2}})(?![\d-])", re.I)),
-    # "Tối 26.7", "ngày 15.6": some outlets (Thanh Niên) write day.month. Only after a day word, since
-    # a bare "26.7" could be a number written the English way.
-    ("dm_dot", re.compile(
-        rf"\b{_PREFIX}\s+(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})(?![\d.]|,\d)", re.I)),
-    ("m_relative_year", re.compile(r"\btháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<rel>ngoái|trước|nay)\b", re.I)),
-    ("m_only", re.compile(r"\btháng\s+(?P<m>\d{1,2})(?![\d/])(?!\s+năm)", re.I)),
-    ("y_only", re.compile(r"\bnăm\s+(?P<y>(?:19|20)\d{2})(?!\d)", re.I)),
-]
-
-_WEEKDAYS = {
-    "thứ hai": 0, "thứ 2": 0, "thứ ba": 1, "thứ 3": 1, "thứ tư": 2, "thứ 4": 2,
-    "thứ năm": 3, "thứ 5": 3, "thứ sáu": 4, "thứ 6": 4, "thứ bảy": 5, "thứ 7": 5,
-    "chủ nhật": 6,
-}
-_RELATIVE = re.compile(
-    r"\b(?P<word>(?:(?:đầu|giữa|cuối) )?tháng (?:trước|này|qua)|(?:đầu|giữa|cuối) tháng(?! \d)|tuần (?:trước|qua)|"
-    r"cuối tuần (?:trước|qua|vừa qua)|hôm qua|tối qua|đêm qua|sáng qua|hôm nay|sáng nay|chiều nay|tối nay|"
-    r"(?:tối|sáng|chiều|trưa|đêm|ngày|hôm|vào)\s+(?:thứ (?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ nhật)(?: tuần trước| vừa qua)?)\b",
-    re.I,
-)
+_WEEKDAYS = {name: int(index) for name, index in DATE_RULES.mapping("weekdays").items()}
+_RELATIVE = DATE_RULES["relative"]
 
 
 WEEKEND = 7  # a pseudo weekday: "cuối tuần trước" resolves to the last Saturday strictly before the reference
@@ -261,19 +234,9 @@ def candidate_years(mention: DateMention, feasible: Iterable[tuple[date, date]])
 
 
 _ISO_LINE = re.compile(r"^\s*date\s+(?P<y>\d{4})-(?P<m>\d{2})(?:-(?P<d>\d{2}))?\b")
-_DATETIME = re.compile(
-    r"(?P<d>\d{1,2})[/-](?P<m>\d{1,2})[/-](?P<y>(?:19|20)\d{2})[,\s]+(?:-\s*)?(?P<hh>\d{1,2})[:h](?P<mm>\d{2})"
-)
-# "15:32 | 09/06/2024", "Cập nhật: 08:30 ngày 03/03/2025": the time first.
-_TIME_THEN_DATE = re.compile(
-    r"(?P<hh>\d{1,2})[:h](?P<mm>\d{2})\s*(?:[|,–-]\s*)?(?:\w+\s*,\s*|ngày\s+)?(?P<d>\d{1,2})[/-](?P<m>\d{1,2})[/-](?P<y>(?:19|20)\d{2})"
-)
-# A date line without a time: "Cập nhật: 02/07/2025", "Thứ Năm, 07/03/2024", "07/03/2024".
-_DATE_ONLY_LINE = re.compile(
-    r"^(?:(?:cập nhật|ngày đăng|đăng ngày|đăng lúc|xuất bản|ngày)\s*:?\s*)?"
-    r"(?:(?:thứ \w+|chủ nhật)\s*,\s*)?(?P<d>\d{1,2})[/-](?P<m>\d{1,2})[/-](?P<y>(?:19|20)\d{2})\s*$",
-    re.I,
-)
+_DATETIME = DATE_RULES["datetime"]
+_TIME_THEN_DATE = DATE_RULES["time_then_date"]
+_DATE_ONLY_LINE = DATE_RULES["date_only_line"]
 _URL_STAMP = re.compile(r"[-/_](?P<y>20\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?:\d{2,}|[a-z]|\.htm)")
 
 

@@ -10,34 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-SCALES = {"tỷ": 1e9, "tỉ": 1e9, "triệu": 1e6, "nghìn": 1e3, "ngàn": 1e3, "trăm": 1e2}
+from extract.nlp.rulebook import load_rules
 
-# Longest spellings first so "đô la Úc" wins over "đô la".
-_CURRENCY_WORDS: list[tuple[str, str]] = [
-    ("đô la Australia", "AUD"), ("đôla Australia", "AUD"), ("đô la Úc", "AUD"), ("đôla Úc", "AUD"), ("AUD", "AUD"),
-    ("đô la Canada", "CAD"), ("CAD", "CAD"),
-    ("đô la Singapore", "SGD"), ("đôla Singapore", "SGD"), ("SGD", "SGD"),
-    ("đô la New Zealand", "NZD"), ("đôla New Zealand", "NZD"), ("NZD", "NZD"),
-    ("đô la Mỹ", "USD"), ("đôla Mỹ", "USD"), ("đô la", "USD"), ("đôla", "USD"), ("USD", "USD"),
-    ("Euro", "EUR"), ("euro", "EUR"), ("EUR", "EUR"),
-    ("bảng Anh", "GBP"), ("bảng", "GBP"), ("GBP", "GBP"),
-    ("nhân dân tệ", "CNY"), ("NDT", "CNY"), ("CNY", "CNY"),
-    ("yên Nhật", "JPY"), ("Yên", "JPY"), ("yên", "JPY"), ("JPY", "JPY"),
-    ("won", "KRW"), ("Won", "KRW"), ("KRW", "KRW"),
-    ("rúp", "RUB"), ("RUB", "RUB"),
-    ("franc Thụy Sĩ", "CHF"), ("CHF", "CHF"),
-    ("hryvnia", "UAH"), ("UAH", "UAH"),
-    ("đồng", "VND"), ("VND", "VND"), ("VNĐ", "VND"),
-]
-APPROXIMATE_WORDS = (
-    "hơn", "khoảng", "gần", "trên", "xấp xỉ", "ước tính", "chừng", "ít nhất", "tới", "lên tới",
-    "lên đến", "trên dưới", "hàng",
-)
-
-WORD_NUMBERS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
+_MONEY_RULES = load_rules("money")
+SCALES = {word: float(factor) for word, factor in _MONEY_RULES.mapping("scales").items()}
+_CURRENCY_WORDS: list[tuple[str, str]] = [(word, str(code)) for word, code in _MONEY_RULES.mapping("currencies").items()]
+APPROXIMATE_WORDS = _MONEY_RULES.words("approximate")
+_EXACT_APPROXIMATE = {word.lower() for word in _MONEY_RULES.words("exact_approximate")}
+WORD_NUMBERS = {word: int(number) for word, number in _MONEY_RULES.mapping("word_numbers").items()}
 _NUMBER = (r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?|"
            # a word numeral on its own ("một tỷ"), never the tail of a compound ("mười hai", "ba mươi ba")
-           r"(?<!mười )(?<!mươi )(?<!trăm )(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)(?=\s+(?:tỷ|tỉ|triệu|nghìn|ngàn)\b)")
+           r"(?<!mười )(?<!mươi )(?<!trăm )(?:" + "|".join(WORD_NUMBERS) + r")(?=\s+(?:tỷ|tỉ|triệu|nghìn|ngàn)\b)")
 _MONEY = re.compile(
     r"(?:(?P<approx>" + "|".join(sorted(APPROXIMATE_WORDS, key=len, reverse=True)) + r")\s+)?"
     r"(?:(?:số tiền|trị giá|tổng cộng)\s+)?"
@@ -86,6 +69,6 @@ def find_money(text: str) -> list[MoneyMention]:
         found.append(MoneyMention(
             start=m.start(), end=m.end(), text=m.group(0), amount=round(amount, 2),
             currency=_CURRENCY[m["cur"].lower()],
-            is_approximate=bool(approx) and approx.lower() not in ("tới",),
+            is_approximate=bool(approx) and approx.lower() not in _EXACT_APPROXIMATE,
         ))
     return found

@@ -16,23 +16,20 @@ from functools import lru_cache
 
 from extract.nlp.dates import DateMention
 from extract.nlp.reference import Reference, slugify, strip_accents
+from extract.nlp.rulebook import load_rules
 
-_COMMON_COMPOUND = re.compile(r"(?:Chính phủ|Chính trị|Trung ương|Trung tâm|Quốc hội|Quốc phòng|Quốc tế|Nam Bộ|Bắc Bộ)\b")
-HONORIFICS = ("ông", "bà", "Ông", "Bà", "Tướng", "tướng", "Đại tướng", "đại tướng", "ngài", "Ngài")
+PEOPLE_RULES = load_rules("people")
+
+_COMMON_COMPOUND = PEOPLE_RULES["common_compound"]
+HONORIFICS = PEOPLE_RULES.words("honorifics")
 COUNTERPART = "counterpart"
-_COUNTERPART_TITLES = ("người đồng cấp", "các người đồng cấp", "người đồng nhiệm")
-# Words that may sit between a title and its country or name without breaking the phrase.
-_GLUE = re.compile(
-    r"^(?:[\s,–—-]|\(|\)|các|lực lượng vũ trang|quân đội|nước|Liên bang|liên bang|Cộng hòa|"
-    r"Tướng|tướng|Đại tướng|đại tướng|Thượng tướng|ông|bà|nhân dân|Nội các|nội các|ba|hai|"
-    r"Chính phủ|chính phủ|Đảng Cộng sản|Ban Chấp hành Trung ương|khóa mới|phía|bên)*$"
-)
-_PAIR_JOIN = re.compile(r"^\s*(?:[-–—,]|và)\s*$")
+_COUNTERPART_TITLES = PEOPLE_RULES.words("counterpart_titles")
+_GLUE = PEOPLE_RULES["glue"]
+_PAIR_JOIN = PEOPLE_RULES["pair_join"]
 _NAME_WORD = r"(?<![\w])\w[\w'’.-]*"
 _CAPITALISED_RUN = re.compile(rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}")
-_PRONOUN = re.compile(r"(?<!\w)(?:ông|bà|Ông|Bà)(?!\w)(?P<next>\s+\w)?")
-# Prepositions after which a bare country is a place or a topic, not a party.
-_PLACE_BEFORE = re.compile(r"(?:\bở|\btại|\bvề|\bthăm|\btới|\bđến|\btrên|\bkhỏi|\bcủa|\bcho|\bgiúp|\bvới|\bquân)\s*$")
+_PRONOUN = PEOPLE_RULES["pronoun"]
+_PLACE_BEFORE = PEOPLE_RULES["place_before"]
 
 
 @dataclass
@@ -79,10 +76,15 @@ class Gazetteer:
 
     def __init__(self, ref: Reference):
         self.ref = ref
-        TITLE_TAILS.update(ref.titles)
+        self._title_tails = tuple(ref.titles)
         self._countries = _alternation(ref.country_aliases, flags=0)
         self._titles = _alternation(list(ref.titles) + list(_COUNTERPART_TITLES), flags=re.I)
         self._actors = _alternation(ref.actor_aliases, flags=0)
+
+    @property
+    def title_tails(self) -> tuple[str, ...]:
+        """The role titles: a capitalised word ending one is a title, not a name ("Thủ tướng Anh")."""
+        return self._title_tails
 
     def titles(self, text: str) -> list[Span]:
         return [Span(m.start(), m.end(), m.group(0)) for m in self._titles.finditer(text)]
@@ -152,7 +154,7 @@ def find_people(text: str, gaz: Gazetteer, memory: ArticleMemory, masked: list[t
             iso3, alias_kind = ref.country_aliases[span.text]
             if alias_kind == "short" and (not _in_pair(text, span) or _runs_into_a_name(text, span)):
                 continue  # "Thái" in "châu Á - Thái Bình Dương" is the Pacific, not Thailand
-            if " " not in span.text and _after_a_name(text, span):
+            if " " not in span.text and _after_a_name(text, span, gaz.title_tails):
                 continue  # "Tuấn Anh" is a person, not the United Kingdom
             taken.append((span.start, span.end))
             countries.append((span, iso3, alias_kind))
@@ -179,22 +181,17 @@ def _has_full_alias(ref: Reference, alias: str) -> bool:
     return any(kind == "full" for _, kind in ref.actor_aliases.get(alias, []))
 
 
-def _after_a_name(text: str, span: Span) -> bool:
+def _after_a_name(text: str, span: Span, title_tails: tuple[str, ...]) -> bool:
     """A single-word country right after a capitalised word that is not a title is part of a name."""
     previous = re.search(r"(?<!\w)(\w+)\s+$", text[:span.start])
     if not previous or not previous.group(1)[0].isupper():
         return False
     word = previous.group(1)
     head = text[:span.start].rstrip()
-    return not (head.lower().endswith(tuple(TITLE_TAILS)) or word in _NAME_GLUE_WORDS)
+    return not (head.lower().endswith(title_tails) or word in _NAME_GLUE_WORDS)
 
 
-# Capitalised words after which a country name is still a country ("Liên bang Nga", "Chính phủ Séc").
-_NAME_GLUE_WORDS = set(
-    "Liên Chính Nhà Cộng Quân Bộ Phía Nước Đại Hạ Thượng Quốc Ngoại Tổng Thủ Chủ Đảng Hội Viện Ủy Lực Hải "
-    "Không Lục Đông Tây Nam Bắc Theo Tại Với Và Của Cho Ông Bà".split()
-)
-TITLE_TAILS: set[str] = set()
+_NAME_GLUE_WORDS = set(PEOPLE_RULES.words("name_glue_words"))
 
 
 def _ends_with_word(text: str, words: Iterable[str]) -> bool:
