@@ -13,8 +13,9 @@ from datetime import date
 from itertools import combinations
 
 from extract.nlp.dates import PublishedDate, find_dates, resolve_with_reference
+from extract.nlp.document import Article
 from extract.nlp.money import MoneyMention, find_money
-from extract.nlp.people import ArticleMemory, Gazetteer, Person, find_people
+from extract.nlp.people import Gazetteer, Person, find_people
 from extract.nlp.rulebook import load_rules
 
 AID_RULES = load_rules("aid")
@@ -55,8 +56,10 @@ class AidMention:
     confidence: float
 
 
-def extract_aid(sentences: list[str], gaz: Gazetteer, published: PublishedDate | None) -> list[AidMention]:
-    memory = ArticleMemory()
+def extract_aid(article: Article, gaz: Gazetteer) -> list[AidMention]:
+    """Aid amounts between two countries, then the amounts that lack a donor or a recipient (candidates)."""
+    sentences, published = article.sentences, article.published
+    memory = article.reading()
     found: list[AidMention] = []
     conversions: list[tuple[str | None, str | None, float, str]] = []
     for index, sentence in enumerate(sentences):

@@ -28,6 +28,7 @@ from extract.nlp.dates import (
     resolve_explicit,
     resolve_with_reference,
 )
+from extract.nlp.document import Article
 from extract.nlp.money import WORD_NUMBERS
 from extract.nlp.people import COUNTERPART, ArticleMemory, Gazetteer, Person, find_people
 from extract.nlp.reference import FAR_FUTURE, Reference
@@ -101,22 +102,17 @@ class ArticleCall:
         return frozenset(p.country_iso3 for p in self.parties if p.country_iso3)
 
 
-def extract_calls(
-    sentences: list[str], gaz: Gazetteer, published: PublishedDate | None, article_years: list[int],
-    masks: list[list[tuple[int, int]]] | None = None, not_before: date | None = None, *, as_of: date,
-) -> list[ArticleCall]:
-    """Calls the article reports.
-
-    `not_before` is the earliest date the article's events allow; `as_of` is the latest (the day the
-    page was fetched), so the same page gives the same calls whatever day it is parsed on.
-    """
+def extract_calls(article: Article, gaz: Gazetteer) -> list[ArticleCall]:
+    """Calls the article reports, dated no earlier than `article.not_before` and no later than
+    `article.as_of` (the day the page was fetched)."""
     ref = gaz.ref
-    memory = ArticleMemory()
+    sentences, published = article.sentences, article.published
+    memory = article.reading()
     about_calls = any(STRONG_TRIGGER.search(s) for s in sentences)
     mentions: list[Mention] = []
     initiators: list[tuple[int, str, Initiator]] = []
     for index, sentence in enumerate(sentences):
-        people = find_people(sentence, gaz, memory, masks[index] if masks else [])
+        people = find_people(sentence, gaz, memory, article.masked(index))
         found = _mentions_in_sentence(index, sentence, people, memory, about_calls)
         mentions.extend(found)
         initiator = _initiator(sentence, people)
@@ -141,7 +137,7 @@ def extract_calls(
         STRONG_TRIGGER.search(s) or CALL_RULES["denial_object"].search(s))]
     calls = [c for c in calls if not _denied(c, denials)]
     _attach_initiators(calls, initiators)
-    _resolve_dates(calls, published, article_years, ref, not_before, as_of)
+    _resolve_dates(calls, published, article.years, ref, article.not_before, article.as_of)
     for call in calls:
         _resolve_roles(call, ref)
         call.parties = _one_row_per_actor(call.parties)

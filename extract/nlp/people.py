@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from extract.nlp.dates import DateMention
-from extract.nlp.reference import Reference, slugify, strip_accents
+from extract.nlp.reference import Reference, slugify
 from extract.nlp.rulebook import load_rules
 
 PEOPLE_RULES = load_rules("people")
@@ -356,6 +356,3 @@ def _is_proper_noun(text: str, start: int, name: str) -> bool:
             return pos == "Np" or entity.endswith("PER")
     return False
 
-
-def normalise_name(name: str) -> str:
-    return strip_accents(name).lower()

@@ -8,25 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 from extract.nlp.aid import AidMention, extract_aid
 from extract.nlp.calls import ArticleCall, extract_calls
-from extract.nlp.cleaning import clean_document
+from extract.nlp.document import read_article
 from extract.nlp.people import Gazetteer
-from extract.nlp.sentences import credit_spans, looks_vietnamese, split_sentences
 from extract.nlp.version import extractor_version
 from extract.sources.inbox import RawDocument, Rejected
 
 log = logging.getLogger(__name__)
-
-MIN_BODY_CHARS = 80
-# fetched_at is naive UTC; dates in the text are Vietnamese days (UTC+7).
-NEWS_UTC_OFFSET = timedelta(hours=7)
-_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
 
 
 @dataclass
@@ -37,14 +29,6 @@ class ArticleRows:
     source_uri: str
     content_hash: str
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-
-    @property
-    def n_calls(self) -> int:
-        return len(self.tables.get("article_calls", []))
-
-    @property
-    def n_aid(self) -> int:
-        return len(self.tables.get("aid_mentions", []))
 
 
 def stable_id(*parts: object) -> str:
@@ -57,19 +41,13 @@ def article_id_for(body_text: str) -> str:
 
 
 def process_document(doc: RawDocument, gaz: Gazetteer, run_id: str) -> ArticleRows | Rejected:
-    clean = clean_document(doc, gaz.ref.publishers)
+    article = read_article(doc, gaz.ref)
+    if isinstance(article, Rejected):
+        return article
+    clean, sentences = article.clean, article.sentences
     body = clean.body_text
-    if len(body) < MIN_BODY_CHARS:
-        return Rejected(doc.source_uri, doc.content_hash, f"no article text found ({len(body)} characters after cleaning)")
-    if not looks_vietnamese(body):
-        return Rejected(doc.source_uri, doc.content_hash, "not Vietnamese text")
-    sentences = split_sentences(clean.paragraphs)
-    masks = [credit_spans(s) for s in sentences]
-    years = sorted({int(y) for y in _YEAR.findall(body)})
-    floors = [lo for phrase, lo, _ in gaz.ref.events if lo and phrase in body]
-    calls = extract_calls(sentences, gaz, clean.published, years, masks, max(floors) if floors else None,
-                          as_of=(doc.fetched_at + NEWS_UTC_OFFSET).date())
-    aid = extract_aid(sentences, gaz, clean.published)
+    calls = extract_calls(article, gaz)
+    aid = extract_aid(article, gaz)
     article_id = article_id_for(body)
     published = clean.published
     published_at = None

@@ -57,16 +57,6 @@ class Reference:
             index.setdefault(period.actor_id, []).append(period)
         return index
 
-    def actor(self, actor_id: str) -> RolePeriod:
-        return self.periods_by_actor[actor_id][0]
-
-    def holders(self, country_iso3: str, role: str, day: date) -> list[RolePeriod]:
-        """Who held `role` for `country_iso3` on `day`."""
-        return [
-            p for p in self.role_periods
-            if p.country_iso3 == country_iso3 and _role_matches(p.role, role) and p.held_on(day)
-        ]
-
     def holders_between(self, country_iso3: str, role: str, first: date, last: date) -> list[RolePeriod]:
         """Who held `role` for `country_iso3` at any time from `first` to `last`."""
         return [

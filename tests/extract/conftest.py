@@ -7,6 +7,7 @@ import pytest
 
 from extract.nlp.calls import extract_calls
 from extract.nlp.dates import PublishedDate
+from extract.nlp.document import Article
 from extract.nlp.people import Gazetteer
 from extract.nlp.reference import load_reference
 from extract.nlp.sentences import split_sentences
@@ -30,7 +31,7 @@ def calls_in(gazetteer):
     def run(text: str, published: date | None = None, not_before: date | None = None, as_of: date = FETCHED_ON):
         sentences = split_sentences([p for p in text.split("\n") if p.strip()])
         pub = PublishedDate(published, "day", "test") if published else None
-        return extract_calls(sentences, gazetteer, pub, [], None, not_before, as_of=as_of)
+        return extract_calls(Article(sentences, as_of, pub, not_before=not_before), gazetteer)
 
     return run
 

@@ -6,14 +6,16 @@ import pytest
 
 from extract.nlp.aid import extract_aid
 from extract.nlp.dates import PublishedDate
+from extract.nlp.document import Article
 from extract.nlp.sentences import split_sentences
+from tests.extract.conftest import FETCHED_ON
 
 
 @pytest.fixture()
 def aid_in(gazetteer):
     def run(text: str):
         published = PublishedDate(date(2024, 5, 6), "day", "test")
-        rows = extract_aid(split_sentences([text]), gazetteer, published)
+        rows = extract_aid(Article(split_sentences([text]), FETCHED_ON, published), gazetteer)
         return [(a.donor_iso3, a.recipient_iso3, a.money.amount, a.money.currency, a.money.is_approximate,
                  a.aid_kind, a.status) for a in rows]
 
@@ -69,8 +71,8 @@ def test_an_amount_with_no_recipient_is_only_a_candidate(gazetteer):
     from extract.nlp.aid import CANDIDATE_CONFIDENCE, is_between_two_countries
 
     published = PublishedDate(date(2024, 5, 6), "day", "test")
-    rows = extract_aid(split_sentences(["Chính phủ Nhật Bản công bố khoản viện trợ 5 triệu USD để khắc phục hậu quả bão."]),
-                       gazetteer, published)
+    sentences = split_sentences(["Chính phủ Nhật Bản công bố khoản viện trợ 5 triệu USD để khắc phục hậu quả bão."])
+    rows = extract_aid(Article(sentences, FETCHED_ON, published), gazetteer)
     assert rows and not any(is_between_two_countries(r) for r in rows)
     assert {r.confidence for r in rows} == {CANDIDATE_CONFIDENCE}
 
@@ -105,7 +107,7 @@ def test_the_headline_and_the_lead_tell_one_package_even_if_it_is_additional(gaz
     published = PublishedDate(date(2024, 5, 6), "day", "test")
     sentences = ["Mỹ công bố gói viện trợ 300 triệu USD cho Ukraine",
                  "Ngày 5/5, Mỹ công bố gói hỗ trợ an ninh bổ sung trị giá 300 triệu USD cho Ukraine."]
-    rows = extract_aid(sentences, gazetteer, published)
+    rows = extract_aid(Article(sentences, FETCHED_ON, published), gazetteer)
     assert [(r.donor_iso3, r.recipient_iso3, r.money.amount) for r in rows] == [("USA", "UKR", 3e8)]
 
 
@@ -113,7 +115,7 @@ def test_payments_told_one_after_another_are_not_a_total(gazetteer):
     published = PublishedDate(date(2024, 5, 6), "day", "test")
     sentences = ["Mỹ viện trợ 100 triệu USD cho Ukraine vào tháng 1.", "Mỹ viện trợ 200 triệu USD cho Ukraine vào tháng 2.",
                  "Mỹ viện trợ 300 triệu USD cho Ukraine vào tháng 3."]
-    assert sorted(r.money.amount for r in extract_aid(sentences, gazetteer, published)) == [1e8, 2e8, 3e8]
+    assert sorted(r.money.amount for r in extract_aid(Article(sentences, FETCHED_ON, published), gazetteer)) == [1e8, 2e8, 3e8]
 
 
 def test_thua_nhan_is_not_receiving(aid_in):
