@@ -22,7 +22,7 @@ def test_the_same_content_gives_the_same_version(tmp_path):
 def test_a_changed_rule_seed_or_decoder_changes_the_version(tmp_path):
     nlp, seeds, decoding = _copy(tmp_path)
     versions = [content_version(nlp, seeds, decoding)]
-    calls = nlp / "calls.py"
+    calls = nlp / "calls" / "mentions.py"
     calls.write_text(calls.read_text(encoding="utf-8") + "\n# a new trigger word\n", encoding="utf-8")
     versions.append(content_version(nlp, seeds, decoding))
     rule_file = next((nlp / "rules").glob("*.yaml"), None)
