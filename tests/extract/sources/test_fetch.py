@@ -199,8 +199,19 @@ def test_feed_host_outside_allowed_hosts_is_not_requested(site: Site) -> None:
     assert site.hits == []
 
 
-def test_canonical_url_drops_fragment_and_tracking() -> None:
-    assert canonical_url("HTTPS://VnExpress.net/a-1.html?utm_source=rss&id=3#binh-luan") == "https://vnexpress.net/a-1.html?id=3"
+@pytest.mark.parametrize(("url", "canonical"), [
+    ("HTTPS://VnExpress.net/a-1.html?utm_source=rss&id=3#binh-luan", "https://vnexpress.net/a-1.html?id=3"),
+    (" https://vnexpress.net/a-2.html?fbclid=x&gclid=y&utm_medium=rss \n", "https://vnexpress.net/a-2.html"),
+    ("https://vnexpress.net:443/a-3.html", "https://vnexpress.net/a-3.html"),  # the default port is no part of it
+    ("http://127.0.0.1:8123/tin/a.html?utm_campaign=x", "http://127.0.0.1:8123/tin/a.html"),  # another port is
+    # Parameters that name the article stay, in one order; the path keeps its case.
+    ("https://dantri.com.vn/Tin/A.htm?id=7&cat=2", "https://dantri.com.vn/Tin/A.htm?cat=2&id=7"),
+    ("https://dantri.com.vn/Tin/A.htm?cat=2&id=7", "https://dantri.com.vn/Tin/A.htm?cat=2&id=7"),
+    ("https://dantri.com.vn/Tin/A.htm?id=8&cat=2", "https://dantri.com.vn/Tin/A.htm?cat=2&id=8"),
+])
+def test_canonical_url_drops_fragment_and_tracking(url: str, canonical: str) -> None:
+    assert canonical_url(url) == canonical
+    assert canonical_url(canonical) == canonical
 
 
 # -- fetch_new and the page store ---------------------------------------------------------
