@@ -14,7 +14,9 @@ Politeness and safety rules, all in one place:
   other 4xx are not;
 - conditional GET: a stored ETag / Last-Modified is sent, 304 means "not modified";
 - a body larger than `max_bytes` (after gzip decoding) is refused as "too large",
-  and reading stops as soon as the cap is passed;
+  and reading stops as soon as the cap is passed (httpx decodes one network read,
+  at most 64 KiB, at a time, so a decompression bomb stops after the first
+  decoded chunk that passes the cap);
 - redirects are followed by hand, at most `max_redirects`, and only to allowed
   hosts: a redirect elsewhere is refused with a reason;
 - without a proxy, only public addresses are connected to: the address a
@@ -33,6 +35,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
+from email.message import Message
 from email.utils import parsedate_to_datetime
 from functools import partial
 from types import TracebackType
@@ -432,11 +435,12 @@ def host_allowed(host: str, allowed_hosts: Collection[str]) -> bool:
 
 
 def content_type_charset(content_type: str | None) -> str | None:
-    """The charset parameter of a Content-Type header (httpx's parsing), lower-case, or None."""
+    """The charset parameter of a Content-Type header (the standard library's MIME parsing), lower-case, or None."""
     if not content_type:
         return None
-    charset = httpx.Response(200, headers={"content-type": content_type}).charset_encoding
-    return charset.strip().lower() if charset and charset.strip() else None
+    message = Message()
+    message["content-type"] = content_type
+    return message.get_content_charset() or None
 
 
 def canonical_url(url: str) -> str:

@@ -434,6 +434,16 @@ def test_to_utf8_reencodes_declared_charsets() -> None:
     assert to_utf8(b"\xff", "text/html; charset=no-such-charset") == b"\xff"
 
 
+@pytest.mark.parametrize(("content_type", "charset"), [
+    ("text/html; charset=UTF-8", "utf-8"), ('text/html;charset="windows-1258"', "windows-1258"),
+    ("text/html; Charset = TCVN3 ; q=1", "tcvn3"), ("text/html", None), ("text/html; charset=", None), (None, None),
+])
+def test_content_type_charset(content_type: str | None, charset: str | None) -> None:
+    from extract.sources.web_client import content_type_charset
+
+    assert content_type_charset(content_type) == charset
+
+
 def test_rate_limiter_with_a_fake_clock() -> None:
     from extract.sources.web_client import RateLimiter
 
