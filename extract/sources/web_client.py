@@ -393,7 +393,7 @@ def public_addresses_only(settings: ClientSettings) -> bool:
     if settings.allow_private_addresses:
         return False
     proxies = urllib.request.getproxies() if settings.use_env_proxy else {}
-    return not set(proxies) - {"no"}
+    return not {"http", "https", "all"} & set(proxies)  # the schemes httpx takes a proxy for
 
 
 def _refuse_private_peer(host: str, event: str, info: dict[str, Any]) -> None:

@@ -505,11 +505,13 @@ def test_check_peer_allows_only_public_unicast_addresses(address: str, public: b
 def test_through_a_proxy_the_proxy_enforces_egress(monkeypatch: pytest.MonkeyPatch) -> None:
     from extract.sources.web_client import public_addresses_only
 
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "FTP_PROXY",
+                 "http_proxy", "https_proxy", "all_proxy", "no_proxy", "ftp_proxy"):
         monkeypatch.delenv(name, raising=False)
     public = settings(allow_private_addresses=False, use_env_proxy=True)
     assert public_addresses_only(public)
     monkeypatch.setenv("NO_PROXY", "localhost")  # NO_PROXY alone is no proxy: the check stays
+    monkeypatch.setenv("FTP_PROXY", "http://10.0.0.8:3128")  # and so is a proxy this client never uses
     assert public_addresses_only(public)
     monkeypatch.setenv("HTTPS_PROXY", "http://10.0.0.8:3128")
     assert not public_addresses_only(public)  # the peer is the proxy, on a private address
