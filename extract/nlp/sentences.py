@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from extract.sources.inbox import vietnamese_letter_share
+
 _CREDIT = re.compile(r"\(?\s*(?:Ảnh|Nguồn ảnh|Photo)\s*:[^().]{0,60}\)?\.?", re.I)
-_VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ]", re.I)
 
 
 def split_sentences(paragraphs: list[str]) -> list[str]:
@@ -24,12 +25,6 @@ def split_sentences(paragraphs: list[str]) -> list[str]:
 def credit_spans(sentence: str) -> list[tuple[int, int]]:
     """Photo credits ("Ảnh: Tuấn Anh") hold names that are not parties to anything."""
     return [(m.start(), m.end()) for m in _CREDIT.finditer(sentence)]
-
-
-def vietnamese_letter_share(text: str) -> float:
-    """The share of letters that only Vietnamese writes (ă, ơ, ư, đ, tones)."""
-    letters = sum(ch.isalpha() for ch in text)
-    return len(_VIETNAMESE_LETTERS.findall(text)) / letters if letters else 0.0
 
 
 def looks_vietnamese(text: str) -> bool:

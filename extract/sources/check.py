@@ -52,8 +52,10 @@ def check_sources(config_path: Path | str, sources: Collection[str] | None = Non
     unknown = sorted(set(sources or ()) - {s.name for s in config.sources})
     if unknown:
         raise ValueError(f"unknown sources {unknown}")
-    client = client or HttpClient(config.client)
-    return [check_source(source, client) for source in selected]
+    if client is not None:
+        return [check_source(source, client) for source in selected]
+    with HttpClient(config.client) as own:
+        return [check_source(source, own) for source in selected]
 
 
 def check_source(source: FeedSource, client: HttpClient) -> SourceCheck:

@@ -6,7 +6,10 @@
                                 allowed_hosts, and optional min_interval_seconds,
                                 max_entries, max_child_sitemaps, enabled
 
-Unknown keys are errors, so a typo never silently falls back to a default.
+The file is validated by pydantic models in strict mode: unknown keys are
+errors, so a typo never silently falls back to a default, and a value of the
+wrong type ("2" for a number, 1 for a boolean) is not converted. Every problem
+comes back in one `ConfigError` that names the table and the key.
 """
 
 from __future__ import annotations
@@ -16,32 +19,15 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegativeInt, ValidationError, model_validator
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from extract.sources.web_client import ClientSettings, host_allowed
 
 FEED_KINDS = ("rss", "atom", "sitemap")
-
-_FETCH_KEYS = {
-    "user_agent": ("user_agent", str),
-    "timeout_seconds": ("timeout", float),
-    "total_timeout_seconds": ("total_timeout", float),
-    "max_bytes": ("max_bytes", int),
-    "max_redirects": ("max_redirects", int),
-    "min_interval_seconds": ("min_interval", float),
-    "retries": ("retries", int),
-    "backoff_seconds": ("backoff", float),
-    "backoff_max_seconds": ("backoff_max", float),
-    "max_crawl_delay_seconds": ("max_crawl_delay", float),
-    "respect_robots": ("respect_robots", bool),
-    "use_env_proxy": ("use_env_proxy", bool),
-    "allow_private_addresses": ("allow_private_addresses", bool),
-}
-_RUN_KEYS = {"max_articles_per_run": int, "max_failures_per_url": int, "max_run_seconds": float}
-_SOURCE_KEYS = {"name", "kind", "url", "allowed_hosts", "min_interval_seconds", "max_entries",
-                "max_child_sitemaps", "enabled"}
-_INBOX_KEYS = {"name", "kind", "path", "path_env"}
 
 
 class ConfigError(ValueError):
@@ -75,12 +61,6 @@ class FetchConfig:
     max_failures_per_url: int = 3
     max_run_seconds: float | None = None
 
-    def source(self, name: str) -> FeedSource:
-        for source in self.sources:
-            if source.name == name:
-                return source
-        raise KeyError(name)
-
 
 def load_config(path: Path | str, *, project_root: Path | None = None,
                 environ: Mapping[str, str] = os.environ) -> FetchConfig:
@@ -95,72 +75,164 @@ def load_config(path: Path | str, *, project_root: Path | None = None,
 
 def parse_config(raw: Mapping[str, Any], *, project_root: Path, environ: Mapping[str, str] = os.environ,
                  origin: str = "config") -> FetchConfig:
-    _no_unknown(raw, {"fetch", "inbox", "sources"}, origin)
-    fetch = dict(raw.get("fetch", {}))
-    _no_unknown(fetch, set(_FETCH_KEYS) | set(_RUN_KEYS), f"{origin} [fetch]")
-    if not str(fetch.get("user_agent", "")).strip():
-        raise ConfigError(f"{origin} [fetch]: user_agent is required")
-    client = ClientSettings(**{attr: _typed(fetch[key], kind, f"{origin} [fetch] {key}")
-                               for key, (attr, kind) in _FETCH_KEYS.items() if key in fetch})
-    run = {key: _typed(fetch[key], kind, f"{origin} [fetch] {key}") for key, kind in _RUN_KEYS.items() if key in fetch}
-    sources = tuple(_source(entry, f"{origin} [[sources]] #{i + 1}") for i, entry in enumerate(raw.get("sources", [])))
-    names = [s.name for s in sources]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise ConfigError(f"{origin}: duplicate source names {duplicates}")
-    inbox = _inbox(raw["inbox"], project_root, environ, f"{origin} [inbox]") if "inbox" in raw else None
+    try:
+        table = _SourcesFile.model_validate(raw)
+    except ValidationError as err:
+        raise ConfigError(_describe(err, raw, origin)) from err
+    # Only the keys the file sets: every default lives once, in ClientSettings / FetchConfig / FeedSource.
+    fetch = table.fetch.model_dump(exclude_unset=True)
+    run = {key: fetch.pop(key) for key in _RUN_KEYS if key in fetch}
+    client = ClientSettings(**fetch)
+    sources = tuple(_feed_source(entry) for entry in table.sources)
+    inbox = _inbox(table.inbox, project_root, environ, f"{origin} [inbox]") if table.inbox is not None else None
     return FetchConfig(client, sources, inbox, **run)
 
 
-def _source(entry: Mapping[str, Any], where: str) -> FeedSource:
-    _no_unknown(entry, _SOURCE_KEYS, where)
-    for key in ("name", "kind", "url"):
-        if not str(entry.get(key, "")).strip():
-            raise ConfigError(f"{where}: '{key}' is required")
-    name, kind, url = str(entry["name"]), str(entry["kind"]), str(entry["url"])
-    if kind not in FEED_KINDS:
-        raise ConfigError(f"{where} ({name}): kind '{kind}' is not one of {', '.join(FEED_KINDS)}")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"{where} ({name}): url '{url}' is not an http(s) URL")
-    hosts = entry.get("allowed_hosts", [parts.hostname])
-    if not isinstance(hosts, list) or not hosts or not all(isinstance(h, str) and h for h in hosts):
-        raise ConfigError(f"{where} ({name}): allowed_hosts must be a non-empty list of host names")
-    if not host_allowed(parts.hostname, hosts):
-        raise ConfigError(f"{where} ({name}): the feed host {parts.hostname} is not in allowed_hosts {hosts}")
-    interval = entry.get("min_interval_seconds")
-    return FeedSource(
-        name=name, kind=kind, url=url, allowed_hosts=tuple(h.lower() for h in hosts),
-        min_interval=_typed(interval, float, f"{where} min_interval_seconds") if interval is not None else None,
-        max_entries=_typed(entry.get("max_entries", 200), int, f"{where} max_entries"),
-        max_child_sitemaps=_typed(entry.get("max_child_sitemaps", 3), int, f"{where} max_child_sitemaps"),
-        enabled=_typed(entry.get("enabled", True), bool, f"{where} enabled"),
-    )
+# -- the file's tables -------------------------------------------------------------
+
+_RUN_KEYS = ("max_articles_per_run", "max_failures_per_url", "max_run_seconds")
+_NonEmpty = Annotated[str, Field(min_length=1, pattern=r"\S")]
 
 
-def _inbox(entry: Mapping[str, Any], project_root: Path, environ: Mapping[str, str], where: str) -> InboxSource:
-    _no_unknown(entry, _INBOX_KEYS, where)
-    if entry.get("kind", "inbox") != "inbox":
-        raise ConfigError(f"{where}: kind must be 'inbox'")
-    env_name = entry.get("path_env")
-    value = (environ.get(env_name) if env_name else None) or entry.get("path")
+class _Table(BaseModel):
+    # Strict: TOML already gives typed values, so a string where a number belongs is a mistake to report.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class _FetchTable(_Table):
+    """[fetch]: field names are ClientSettings' (and FetchConfig's), aliases the file's keys.
+
+    A key left out stays unset (not None: TOML has no null) and takes the dataclass default.
+    """
+
+    user_agent: _NonEmpty
+    timeout: NonNegativeFloat | None = Field(None, alias="timeout_seconds")
+    total_timeout: NonNegativeFloat | None = Field(None, alias="total_timeout_seconds")
+    max_bytes: NonNegativeInt | None = None
+    max_redirects: NonNegativeInt | None = None
+    min_interval: NonNegativeFloat | None = Field(None, alias="min_interval_seconds")
+    retries: NonNegativeInt | None = None
+    backoff: NonNegativeFloat | None = Field(None, alias="backoff_seconds")
+    backoff_max: NonNegativeFloat | None = Field(None, alias="backoff_max_seconds")
+    max_crawl_delay: NonNegativeFloat | None = Field(None, alias="max_crawl_delay_seconds")
+    respect_robots: bool | None = None
+    use_env_proxy: bool | None = None
+    allow_private_addresses: bool | None = None
+    max_articles_per_run: NonNegativeInt | None = None
+    max_failures_per_url: NonNegativeInt | None = None
+    max_run_seconds: NonNegativeFloat | None = None
+
+
+class _SourceTable(_Table):
+    name: _NonEmpty
+    kind: Literal["rss", "atom", "sitemap"]
+    url: _NonEmpty
+    allowed_hosts: list[_NonEmpty] | None = Field(default=None, min_length=1)
+    min_interval_seconds: NonNegativeFloat | None = None
+    max_entries: NonNegativeInt | None = None
+    max_child_sitemaps: NonNegativeInt | None = None
+    enabled: bool | None = None
+
+    @model_validator(mode="after")
+    def _feed_host_is_allowed(self) -> _SourceTable:
+        parts = urlsplit(self.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise PydanticCustomError("not_http_url", "url '{url}' is not an http(s) URL", {"url": self.url})
+        if self.allowed_hosts is not None and not host_allowed(parts.hostname, self.allowed_hosts):
+            raise PydanticCustomError("feed_host_not_allowed",
+                                      "the feed host {host} is not in allowed_hosts {hosts}",
+                                      {"host": parts.hostname, "hosts": self.allowed_hosts})
+        return self
+
+
+class _InboxTable(_Table):
+    name: _NonEmpty = "inbox"
+    kind: Literal["inbox"] = "inbox"
+    path: str | None = None
+    path_env: str | None = None
+
+
+class _SourcesFile(_Table):
+    fetch: _FetchTable = Field(default_factory=dict, validate_default=True)  # type: ignore[arg-type]
+    inbox: _InboxTable | None = None
+    sources: list[_SourceTable] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _names_are_unique(self) -> _SourcesFile:
+        names = [s.name for s in self.sources]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise PydanticCustomError("duplicate_names", "duplicate source names {names}", {"names": duplicates})
+        return self
+
+
+def _feed_source(entry: _SourceTable) -> FeedSource:
+    hosts = entry.allowed_hosts or [urlsplit(entry.url).hostname or ""]
+    optional = {"min_interval": entry.min_interval_seconds, "max_entries": entry.max_entries,
+                "max_child_sitemaps": entry.max_child_sitemaps, "enabled": entry.enabled}
+    return FeedSource(name=entry.name, kind=entry.kind, url=entry.url, allowed_hosts=tuple(h.lower() for h in hosts),
+                      **{key: value for key, value in optional.items() if value is not None})
+
+
+def _inbox(entry: _InboxTable, project_root: Path, environ: Mapping[str, str], where: str) -> InboxSource:
+    value = (environ.get(entry.path_env) if entry.path_env else None) or entry.path
     if not value:
-        raise ConfigError(f"{where}: 'path' is required (or set {env_name})")
+        raise ConfigError(f"{where}: 'path' is required" + (f" (or set {entry.path_env})" if entry.path_env else ""))
     path = Path(value)
-    return InboxSource(str(entry.get("name", "inbox")), (path if path.is_absolute() else project_root / path).resolve())
+    return InboxSource(entry.name, (path if path.is_absolute() else project_root / path).resolve())
 
 
-def _typed(value: Any, kind: type, where: str) -> Any:
-    if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
-        value = float(value)
-    elif not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ConfigError(f"{where}: expected {kind.__name__}, got {value!r}")
-    if kind in (int, float) and value < 0:
-        raise ConfigError(f"{where}: must not be negative")
-    return value
+# -- error messages -----------------------------------------------------------------
+
+_TYPE_NAMES = {"float_type": "float", "int_type": "int", "bool_type": "bool", "string_type": "str",
+               "list_type": "list", "model_type": "table", "dict_type": "table"}
 
 
-def _no_unknown(table: Mapping[str, Any], known: set[str], where: str) -> None:
-    unknown = sorted(set(table) - known)
-    if unknown:
-        raise ConfigError(f"{where}: unknown keys {unknown}")
+def _describe(err: ValidationError, raw: Mapping[str, Any], origin: str) -> str:
+    """pydantic's errors in the file's words: the table (and source name), the key, what is wrong."""
+    unknown: dict[str, list[str]] = {}
+    problems: list[str] = []
+    for error in err.errors():
+        loc = tuple(error["loc"])
+        depth = _table_depth(loc)
+        where, key = _where(loc[:depth], raw, origin), ".".join(str(part) for part in loc[depth:])
+        if error["type"] == "extra_forbidden":
+            unknown.setdefault(where, []).append(key)
+        else:
+            problems.append(f"{where}: {_message(key, error)}")
+    problems += [f"{where}: unknown keys {sorted(keys)}" for where, keys in unknown.items()]
+    return "; ".join(problems)
+
+
+def _message(key: str, error: ErrorDetails) -> str:
+    kind, got = error["type"], error.get("input")
+    named = f"{key}: " if key else ""
+    if kind == "missing" or (kind in ("string_too_short", "string_pattern_mismatch") and not str(got).strip()):
+        return f"{key} is required"
+    if kind in _TYPE_NAMES:
+        return f"{named}expected {_TYPE_NAMES[kind]}, got {got!r}"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"{named}must not be negative, got {got!r}"
+    if kind == "too_short":
+        return f"{key} must be a non-empty list of host names"
+    if kind == "literal_error":
+        return f"{key} '{got}' is not one of {error.get('ctx', {}).get('expected')}"
+    return f"{named}{error['msg']}"
+
+
+def _table_depth(loc: tuple[int | str, ...]) -> int:
+    """How much of an error's location names the table: ("sources", 2, ...), ("fetch", ...), or the file."""
+    if len(loc) > 1 and loc[0] == "sources" and isinstance(loc[1], int):
+        return 2
+    return 1 if loc and loc[0] in ("fetch", "inbox", "sources") else 0
+
+
+def _where(table: tuple[int | str, ...], raw: Mapping[str, Any], origin: str) -> str:
+    """`config [[sources]] #2 (name)`, `config [fetch]`, or the file itself."""
+    if len(table) == 2:
+        index = int(table[1])
+        entries = raw.get("sources")
+        entry = entries[index] if isinstance(entries, list) and index < len(entries) else None
+        name = entry.get("name") if isinstance(entry, Mapping) else None
+        return f"{origin} [[sources]] #{index + 1}" + (f" ({name})" if name else "")
+    return f"{origin} [{table[0]}]" if table else origin

@@ -2,23 +2,36 @@
 
 `parse_feed` never lets a parser exception escape: anything that is not a
 usable feed raises `FeedError` with the reason, and the caller reports it.
-Common breakage seen in the wild is repaired before giving up: a BOM or
-blank lines before the XML declaration, HTML entities such as `&nbsp;`, a
-bare `&`, and control characters. Documents declaring entities in a DTD are
-refused (entity expansion attacks).
+
+Every document is first parsed by defusedxml, which refuses entity
+declarations (billion laughs, quadratic blowup) and external entities before
+anything expands; such a document is a `FeedError`. A well-formed sitemap is
+read from that tree. RSS and Atom are read by feedparser. An RSS or Atom
+document whose XML breaks only on a character or entity level (HTML entities
+such as `&nbsp;`, a bare `&`, control characters) is read by feedparser's
+lenient parser and marked `repaired`; one whose structure is broken
+(truncated, mismatched tags) is a `FeedError`, and so is a sitemap that is not
+well-formed XML: lenient parsing would list what a cut-off file happens to
+hold as if it were the whole sitemap.
 """
 
 from __future__ import annotations
 
-import html.entities
+import io
 import logging
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
+from xml.parsers.expat import errors as expat_errors
+
+import defusedxml
+import defusedxml.ElementTree
+import feedparser
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +40,15 @@ FeedKind = Literal["rss", "atom", "sitemap", "sitemapindex"]
 # A time without a zone in a Vietnamese feed is local time (ICT, UTC+7).
 VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
 
-_XML_ENTITIES = {b"amp", b"lt", b"gt", b"quot", b"apos"}
-_AMPERSAND = re.compile(rb"&(#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)?")
-_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Expat errors a lenient parser can read past without guessing the document's structure.
+_CHARACTER_LEVEL_ERRORS = frozenset(expat_errors.codes[message] for message in (
+    expat_errors.XML_ERROR_UNDEFINED_ENTITY,  # &nbsp;, &copy;: HTML entities in XML
+    expat_errors.XML_ERROR_INVALID_TOKEN,  # a bare `&`, a control character
+))
+_BLANK_START = b"\xef\xbb\xbf \t\r\n"  # a BOM or blank lines before the XML declaration
 _GMT_OFFSET = re.compile(r"\s*(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?\s*$", re.I)
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 class FeedError(ValueError):
@@ -49,28 +66,27 @@ class FeedEntry:
 class ParsedFeed:
     kind: FeedKind
     entries: tuple[FeedEntry, ...]  # articles (for a sitemap index: the child sitemaps)
-    repaired: bool = False  # the XML was not well-formed and had to be repaired
+    repaired: bool = False  # the XML was not well-formed and was read by the lenient parser
 
 
 def parse_feed(data: bytes, base_url: str | None = None) -> ParsedFeed:
     """Entries of an RSS, Atom or sitemap document; relative links are resolved against `base_url`."""
-    root, repaired = _parse_xml(data)
-    name = _local(root.tag).lower()
-    if name in ("rss", "rdf", "channel"):
-        kind: FeedKind = "rss"
-        entries = _rss_entries(root, base_url)
-    elif name == "feed":
-        kind = "atom"
-        entries = _atom_entries(root, base_url)
-    elif name == "urlset":
-        kind = "sitemap"
-        entries = _sitemap_entries(root, "url", base_url)
-    elif name == "sitemapindex":
-        kind = "sitemapindex"
-        entries = _sitemap_entries(root, "sitemap", base_url)
-    else:
-        raise FeedError(f"not a feed: root element <{_local(root.tag)}>")
-    return ParsedFeed(kind, tuple(_dedupe(entries)), repaired)
+    # Stripped so that the safety parse reaches a DTD that follows them: expat stops at the first error.
+    data = data.lstrip(_BLANK_START)
+    if not data:
+        raise FeedError("empty document")
+    root, xml_error = _safe_tree(data)
+    if root is not None:
+        name = _local(root.tag).lower()
+        if name == "urlset":
+            return ParsedFeed("sitemap", _sitemap_entries(root, "url", base_url))
+        if name == "sitemapindex":
+            return ParsedFeed("sitemapindex", _sitemap_entries(root, "sitemap", base_url))
+        if name not in ("rss", "rdf", "channel", "feed"):
+            raise FeedError(f"not a feed: root element <{_local(root.tag)}>")
+    elif xml_error is None or xml_error.code not in _CHARACTER_LEVEL_ERRORS:
+        raise FeedError(f"not well-formed XML: {xml_error}")
+    return _syndication_feed(data, base_url, xml_error)
 
 
 def parse_date(text: str | None, default_tz: timezone = VIETNAM_TZ) -> datetime | None:
@@ -91,39 +107,16 @@ def parse_date(text: str | None, default_tz: timezone = VIETNAM_TZ) -> datetime 
 # -- XML -------------------------------------------------------------------------
 
 
-def _parse_xml(data: bytes) -> tuple[ET.Element, bool]:
-    data = data.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if not data:
-        raise FeedError("empty document")
-    head = data[:4096].upper()
-    if b"<!DOCTYPE" in head and b"<!ENTITY" in data.upper():
-        raise FeedError("DTD with entity declarations refused")
+def _safe_tree(data: bytes) -> tuple[ET.Element | None, ET.ParseError | None]:
+    """The document's tree, or the XML error that stopped the parse; a FeedError for unsafe XML."""
     try:
-        return ET.fromstring(data), False
-    except ET.ParseError as first:
-        try:
-            root = ET.fromstring(_repair(data))
-        except ET.ParseError:
-            raise FeedError(f"not well-formed XML: {first}") from first
-        log.info("feed XML repaired (%s)", first)
-        return root, True
-
-
-def _repair(data: bytes) -> bytes:
-    """HTML entities to numeric references, bare `&` escaped, control characters dropped."""
-    def fix(match: re.Match[bytes]) -> bytes:
-        ref = match.group(1)
-        if ref is None:
-            return b"&amp;"
-        if ref.startswith(b"#"):
-            return b"&" + ref
-        name = ref[:-1]
-        if name in _XML_ENTITIES:
-            return b"&" + ref
-        codepoint = html.entities.name2codepoint.get(name.decode("ascii"))
-        return b"&#%d;" % codepoint if codepoint else b"&amp;" + ref
-
-    return _CONTROL.sub(b"", _AMPERSAND.sub(fix, data))
+        return defusedxml.ElementTree.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True), None
+    except defusedxml.EntitiesForbidden as err:
+        raise FeedError(f"DTD with entity declarations refused (entity '{err.name}')") from err
+    except defusedxml.DefusedXmlException as err:
+        raise FeedError(f"unsafe XML refused: {err}") from err
+    except ET.ParseError as err:
+        return None, err
 
 
 def _local(tag: object) -> str:
@@ -146,36 +139,42 @@ def _child_text(element: ET.Element, *names: str) -> str | None:
 # -- formats ---------------------------------------------------------------------
 
 
-def _rss_entries(root: ET.Element, base_url: str | None) -> list[FeedEntry]:
-    entries = []
-    for item in (node for node in root.iter() if _local(node.tag) == "item"):
-        link = _child_text(item, "link")
-        if not link:
-            guid = next(iter(_children(item, "guid")), None)
-            if guid is not None and guid.get("isPermaLink", "true").lower() != "false":
-                link = (guid.text or "").strip()
-        link = link or item.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about")
-        date = _child_text(item, "pubDate", "date", "published", "updated")
-        entries.append(_entry(link, _child_text(item, "title"), date, base_url))
-    return [e for e in entries if e is not None]
+def _syndication_feed(data: bytes, base_url: str | None, xml_error: ET.ParseError | None) -> ParsedFeed:
+    # A stream, never the bytes themselves: feedparser reads a string that looks like a URL or a
+    # path from the network or the disk, and this client does all the fetching.
+    headers = {"content-type": "application/xml"}
+    if base_url:
+        headers["content-location"] = base_url
+    result = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    version = str(result.get("version") or "")
+    if version.startswith("atom"):
+        kind: FeedKind = "atom"
+    elif version.startswith("rss"):
+        kind = "rss"
+    elif xml_error is not None:
+        raise FeedError(f"not well-formed XML: {xml_error}")
+    else:
+        raise FeedError("not a feed: feedparser recognises no RSS or Atom version")
+    if xml_error is not None:
+        log.info("feed XML read leniently (%s)", xml_error)
+    rdf = version == "rss10"
+    entries = [_entry(_entry_link(item, rdf), item.get("title"),
+                      item.get("published") or item.get("updated"), base_url) for item in result.entries]
+    return ParsedFeed(kind, _dedupe([e for e in entries if e is not None]), xml_error is not None)
 
 
-def _atom_entries(root: ET.Element, base_url: str | None) -> list[FeedEntry]:
-    entries = []
-    for item in (node for node in root.iter() if _local(node.tag) == "entry"):
-        link = _atom_link(item)
-        date = _child_text(item, "published", "updated")
-        entries.append(_entry(link, _child_text(item, "title"), date, base_url))
-    return [e for e in entries if e is not None]
+def _entry_link(item: Mapping[str, Any], rdf: bool) -> str | None:
+    """The article's page: the HTML alternate link first (Atom lists JSON, images...), then `link`;
+    an RSS 1.0 item's `rdf:about` (feedparser's `id`) is its URL too."""
+    alternates = [link for link in item.get("links") or () if link.get("rel", "alternate") == "alternate"
+                  and link.get("href")]
+    alternates.sort(key=lambda link: link.get("type", "text/html") not in _HTML_TYPES)
+    if alternates:
+        return str(alternates[0]["href"])
+    return item.get("link") or (item.get("id") if rdf else None)
 
 
-def _atom_link(item: ET.Element) -> str | None:
-    links = [link for link in _children(item, "link") if link.get("rel", "alternate") == "alternate"]
-    links.sort(key=lambda link: link.get("type", "text/html") not in ("text/html", "application/xhtml+xml"))
-    return next((link.get("href") for link in links if link.get("href")), None)
-
-
-def _sitemap_entries(root: ET.Element, element: str, base_url: str | None) -> list[FeedEntry]:
+def _sitemap_entries(root: ET.Element, element: str, base_url: str | None) -> tuple[FeedEntry, ...]:
     entries = []
     for item in _children(root, element):
         # Google News sitemaps carry <news:news><news:publication_date/><news:title/></news:news>.
@@ -183,7 +182,7 @@ def _sitemap_entries(root: ET.Element, element: str, base_url: str | None) -> li
         date = (_child_text(news, "publication_date") if news is not None else None) or _child_text(item, "lastmod")
         title = _child_text(news, "title") if news is not None else None
         entries.append(_entry(_child_text(item, "loc"), title, date, base_url))
-    return [e for e in entries if e is not None]
+    return _dedupe([e for e in entries if e is not None])
 
 
 def _entry(link: str | None, title: str | None, date: str | None, base_url: str | None) -> FeedEntry | None:
@@ -194,17 +193,15 @@ def _entry(link: str | None, title: str | None, date: str | None, base_url: str 
         log.debug("feed entry with a non-web link skipped: %s", url)
         return None
     title = " ".join(title.split()) if title else None
-    return FeedEntry(url.split("#", 1)[0], title, parse_date(date))
+    return FeedEntry(url.split("#", 1)[0], title or None, parse_date(date))
 
 
-def _dedupe(entries: list[FeedEntry]) -> list[FeedEntry]:
-    seen: set[str] = set()
-    unique = []
+def _dedupe(entries: list[FeedEntry]) -> tuple[FeedEntry, ...]:
+    """The first entry for each URL, in document order."""
+    first: dict[str, FeedEntry] = {}
     for entry in entries:
-        if entry.url not in seen:
-            seen.add(entry.url)
-            unique.append(entry)
-    return unique
+        first.setdefault(entry.url, entry)
+    return tuple(first.values())
 
 
 # -- dates -----------------------------------------------------------------------

@@ -28,6 +28,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable, Collection, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import zip_longest
@@ -107,10 +108,12 @@ def fetch_new(config_path: Path | str, store_dir: Path | str, now: datetime, *,
     config = config or load_config(config_path)
     stamp = to_utc_naive(now)
     selected = _select(config, sources)
-    client = client or HttpClient(config.client)
     deadline = clock() + config.max_run_seconds if config.max_run_seconds else None
     report = FetchReport(stamp)
-    with PageStore(store_dir) as store:
+    with ExitStack() as stack:
+        if client is None:  # a client made here is closed here; a caller's stays open for the caller
+            client = stack.enter_context(HttpClient(config.client))
+        store = stack.enter_context(PageStore(store_dir))
         for source in selected:
             if source.min_interval is not None:
                 for host in source.allowed_hosts:

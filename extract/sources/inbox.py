@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import logging
+import re
 import stat
 import unicodedata
 from dataclasses import dataclass
@@ -150,13 +151,18 @@ def _decode(data: bytes) -> str | None:
         except (UnicodeDecodeError, LookupError):
             continue
     # Vietnamese decides between legacy code pages that all decode: the reading with the most of its letters.
-    return max(readings, key=_vietnamese_share, default=None)
+    return max(readings, key=vietnamese_letter_share, default=None)
 
 
-def _vietnamese_share(text: str) -> float:
-    from extract.nlp.sentences import vietnamese_letter_share
+# Here rather than in extract.nlp: reading a file must not need the NLP package (which imports this one),
+# and this module is hashed into the extractor version, so a change to the letters re-parses what it affects.
+_VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ]", re.I)
 
-    return vietnamese_letter_share(text)
+
+def vietnamese_letter_share(text: str) -> float:
+    """The share of letters that only Vietnamese writes (ă, ơ, ư, đ, tones)."""
+    letters = sum(ch.isalpha() for ch in text)
+    return len(_VIETNAMESE_LETTERS.findall(text)) / letters if letters else 0.0
 
 
 def normalise_text(text: str) -> str:

@@ -26,7 +26,7 @@ import logging
 import os
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -82,7 +82,7 @@ class StoredPage:
         for name in ("fetched_at", "retrieved_at", "published"):
             values[name] = parse_utc(str(values[name])) if values.get(name) else None
         values["redirects"] = tuple(values.get("redirects") or ())  # type: ignore[arg-type]
-        known = {f for f in cls.__dataclass_fields__}
+        known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in values.items() if k in known})  # type: ignore[arg-type]
 
 

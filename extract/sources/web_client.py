@@ -1,4 +1,4 @@
-"""A polite HTTP client for feeds and article pages.
+"""A polite HTTP client for feeds and article pages (httpx for HTTP, tenacity for retries).
 
 Politeness and safety rules, all in one place:
 
@@ -10,12 +10,17 @@ Politeness and safety rules, all in one place:
 - requests to one host are spaced by at least a minimum interval;
 - each socket operation has a timeout, and the whole body a total deadline;
 - 5xx, 429, timeouts and connection errors are retried with exponential
-  backoff; other 4xx are not;
+  backoff, waiting at least what a Retry-After header asks (up to the cap);
+  other 4xx are not;
 - conditional GET: a stored ETag / Last-Modified is sent, 304 means "not modified";
 - a body larger than `max_bytes` (after gzip decoding) is refused as "too large",
-  and reading stops as soon as the cap is passed;
+  and reading stops as soon as the cap is passed (httpx decodes one network read,
+  at most 64 KiB, at a time, so a decompression bomb stops after the first
+  decoded chunk that passes the cap);
 - redirects are followed by hand, at most `max_redirects`, and only to allowed
-  hosts: a redirect elsewhere is refused with a reason.
+  hosts: a redirect elsewhere is refused with a reason;
+- without a proxy, only public addresses are connected to: the address a
+  connection actually reached is checked before the request is sent on it.
 
 Nothing is raised for a network problem: every call returns a `Response`
 whose `outcome` says what happened and `error` / `detail` say why.
@@ -23,20 +28,24 @@ whose `outcome` says what happened and `error` / `detail` say why.
 
 from __future__ import annotations
 
-import http.client
 import ipaddress
 import logging
-import socket
 import ssl
 import time
-import urllib.error
 import urllib.request
-import zlib
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
-from typing import Literal
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from dataclasses import dataclass, field, replace
+from email.message import Message
+from email.utils import parsedate_to_datetime
+from functools import partial
+from types import TracebackType
+from typing import Any, Literal, TypeVar
+from urllib.parse import urldefrag, urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
+
+import courlan
+import httpx
+import tenacity
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +53,9 @@ Outcome = Literal["ok", "not_modified", "disallowed", "failed"]
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-_CHUNK = 64 * 1024
 _ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309 asks crawlers to read at least 500 KiB
 _ROBOTS_MAX_REDIRECTS = 5
+_E = TypeVar("_E", bound=BaseException)
 
 
 @dataclass(frozen=True)
@@ -112,6 +121,10 @@ class _BodyTimeout(Exception):
     pass
 
 
+class AddressNotAllowed(OSError):
+    """The connection reached an address the fetcher must not talk to."""
+
+
 class RateLimiter:
     """At least `interval(host)` seconds between the starts of two requests to one host."""
 
@@ -147,18 +160,37 @@ class RateLimiter:
 
 
 class HttpClient:
-    """One client per fetch run: it caches robots.txt and remembers when each host was last hit."""
+    """One client per fetch run: it caches robots.txt and remembers when each host was last hit.
+
+    `clock` and `sleep` drive the rate limits, the backoff and the body deadline, so a test can run
+    them on a virtual clock. Close it (or use it as a context manager) to release its connections.
+    """
 
     def __init__(self, settings: ClientSettings, *, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep,
-                 opener: urllib.request.OpenerDirector | None = None) -> None:
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings = settings
         self.limiter = RateLimiter(settings.min_interval, clock, sleep)
         self._clock = clock
         self._sleep = sleep
-        self._opener = opener or build_opener(settings.use_env_proxy, settings.allow_private_addresses)
+        self._public_only = public_addresses_only(settings)
+        self._http = httpx.Client(
+            headers={"User-Agent": settings.user_agent, "Accept-Language": "vi,en;q=0.5", "Accept-Encoding": "gzip"},
+            timeout=httpx.Timeout(settings.timeout),
+            follow_redirects=False,  # each hop is checked against the allowed hosts and robots.txt first
+            trust_env=settings.use_env_proxy,
+        )
         self._robots: dict[str, RobotFileParser] = {}
         self._robots_errors: dict[str, tuple[str, str]] = {}  # origin → (error, why its robots.txt could not be read)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
 
     # -- public -----------------------------------------------------------------
 
@@ -202,7 +234,7 @@ class HttpClient:
                     return Response(url, current, "failed", status=hop.status, error="bad_redirect",
                                     detail=f"HTTP {hop.status} without a Location header", attempts=attempts,
                                     redirects=tuple(redirects))
-                target = urljoin(current, location.strip()).split("#", 1)[0]
+                target = urldefrag(urljoin(current, location.strip())).url
                 if len(redirects) >= self.settings.max_redirects:
                     return Response(url, current, "failed", status=hop.status, error="too_many_redirects",
                                     detail=f"more than {self.settings.max_redirects} redirects (next: {target})",
@@ -276,124 +308,110 @@ class HttpClient:
     # -- one request, with retries ------------------------------------------------
 
     def _request(self, url: str, extra_headers: dict[str, str], max_bytes: int) -> _Hop:
+        """One hop, retried by tenacity on transient failures; every attempt waits for the host's turn."""
         host = urlsplit(url).hostname or ""
-        last = _Hop()
-        for attempt in range(self.settings.retries + 1):
-            if attempt:
-                wait = self._backoff(attempt, last)
-                log.info("retrying %s in %.2fs (attempt %d, last: %s)", url, wait, attempt + 1, last.detail)
-                self._sleep(wait)
-            self.limiter.wait(host)
-            last = self._once(url, extra_headers, max_bytes)
-            last = _Hop(last.status, last.headers, last.body, last.error, last.detail, attempt + 1)
-            if not _retryable(last):
-                return last
-        if last.status is not None and last.error is None:
-            return _Hop(last.status, last.headers, b"", "http_error",
-                        f"HTTP {last.status} after {last.attempts} attempts", last.attempts)
-        return _Hop(last.status, last.headers, b"", last.error,
-                    f"{last.detail} after {last.attempts} attempts", last.attempts)
+        attempts = 0
 
-    def _backoff(self, attempt: int, last: _Hop) -> float:
-        wait = min(self.settings.backoff * 2 ** (attempt - 1), self.settings.backoff_max)
-        retry_after = last.headers.get("retry-after", "").strip()
-        if retry_after.isdigit():
-            wait = min(max(wait, float(retry_after)), self.settings.backoff_max)
+        def attempt() -> _Hop:
+            nonlocal attempts
+            attempts += 1
+            self.limiter.wait(host)
+            return replace(self._once(url, extra_headers, max_bytes), attempts=attempts)
+
+        def gave_up(state: tenacity.RetryCallState) -> _Hop:
+            last: _Hop = state.outcome.result()  # type: ignore[union-attr]
+            if last.error is None:
+                return _Hop(last.status, last.headers, b"", "http_error",
+                            f"HTTP {last.status} after {last.attempts} attempts", last.attempts)
+            return _Hop(last.status, last.headers, b"", last.error,
+                        f"{last.detail} after {last.attempts} attempts", last.attempts)
+
+        def before_sleep(state: tenacity.RetryCallState) -> None:
+            last: _Hop = state.outcome.result()  # type: ignore[union-attr]
+            wait = state.next_action.sleep if state.next_action else 0.0
+            log.info("retrying %s in %.2fs (attempt %d, last: %s)", url, wait, last.attempts + 1,
+                     last.detail or f"HTTP {last.status}")
+
+        # Every attempt returns a _Hop (network errors included), so tenacity decides on results only.
+        retrying = tenacity.Retrying(
+            sleep=self._sleep,
+            stop=tenacity.stop_after_attempt(self.settings.retries + 1),
+            wait=self._backoff,
+            retry=tenacity.retry_if_result(_retryable),
+            before_sleep=before_sleep,
+            retry_error_callback=gave_up,
+        )
+        return retrying(attempt)
+
+    def _backoff(self, state: tenacity.RetryCallState) -> float:
+        """Exponential backoff; a Retry-After from the server is waited at least, both within `backoff_max`."""
+        exponential = tenacity.wait_exponential(multiplier=self.settings.backoff, max=self.settings.backoff_max)
+        wait = exponential(state)
+        last: _Hop = state.outcome.result()  # type: ignore[union-attr]
+        asked = retry_after_seconds(last.headers)
+        if asked is not None:
+            wait = min(max(wait, asked), self.settings.backoff_max)
         return wait
 
     def _once(self, url: str, extra_headers: dict[str, str], max_bytes: int) -> _Hop:
-        request = urllib.request.Request(url, method="GET", headers={
-            "User-Agent": self.settings.user_agent,
-            "Accept-Language": "vi,en;q=0.5",
-            "Accept-Encoding": "gzip",
-            **extra_headers,
-        })
+        host = urlsplit(url).hostname or ""
+        extensions = {"trace": partial(_refuse_private_peer, host)} if self._public_only else {}
         started = self._clock()
         try:
-            with self._opener.open(request, timeout=self.settings.timeout) as response:
-                status = response.status
+            with self._http.stream("GET", url, headers=extra_headers, extensions=extensions) as response:
                 headers = {k.lower(): v for k, v in response.headers.items()}
-                if not 200 <= status < 300:
-                    return _Hop(status, headers)
+                if not 200 <= response.status_code < 300:
+                    return _Hop(response.status_code, headers)
                 deadline = started + self.settings.total_timeout
                 body = _read_capped(response, headers, max_bytes, deadline, self._clock)
-                return _Hop(status, headers, body)
+                return _Hop(response.status_code, headers, body)
         except _TooLarge as err:
             return _Hop(error="too_large", detail=str(err))
         except _BodyTimeout:
             return _Hop(error="timeout", detail=f"body not complete within {self.settings.total_timeout}s")
-        except ssl.SSLCertVerificationError as err:
-            return _Hop(error="tls", detail=f"TLS certificate not accepted: {err.verify_message}")
-        except TimeoutError:
-            return _Hop(error="timeout", detail=f"no answer within {self.settings.timeout}s")
-        except urllib.error.URLError as err:
-            if isinstance(err.reason, AddressNotAllowed):
-                return _Hop(error="address_not_allowed", detail=str(err.reason))
-            if isinstance(err.reason, TimeoutError):
-                return _Hop(error="timeout", detail=f"timed out connecting ({self.settings.timeout}s)")
-            return _Hop(error="connection", detail=f"connection failed: {err.reason}")
-        except (http.client.HTTPException, ConnectionError) as err:
+        except AddressNotAllowed as err:
+            return _Hop(error="address_not_allowed", detail=str(err))
+        except httpx.TimeoutException as err:
+            return _Hop(error="timeout", detail=f"no answer within {self.settings.timeout}s ({type(err).__name__})")
+        except httpx.DecodingError as err:
+            return _Hop(error="bad_encoding", detail=f"body could not be decoded: {err}")
+        except httpx.TransportError as err:
+            certificate = _cause(err, ssl.SSLCertVerificationError)
+            if certificate is not None:
+                return _Hop(error="tls", detail=f"TLS certificate not accepted: {certificate.verify_message}")
             return _Hop(error="connection", detail=f"connection failed: {type(err).__name__}: {err}")
-        except zlib.error as err:
-            return _Hop(error="bad_encoding", detail=f"gzip body could not be decoded: {err}")
-        except OSError as err:
-            return _Hop(error="connection", detail=f"network error: {type(err).__name__}: {err}")
+        except httpx.InvalidURL as err:
+            return _Hop(error="bad_url", detail=f"URL not usable: {err}")
 
 
-class AddressNotAllowed(OSError):
-    """The connection reached an address the fetcher must not talk to."""
+def public_addresses_only(settings: ClientSettings) -> bool:
+    """Whether connections are checked for public addresses.
 
-
-def _check_peer(sock: socket.socket, host: str) -> None:
-    """The address actually connected to, so a name that resolves (or re-resolves) to a private
-    address, or a redirect to one, is refused after DNS, not before it."""
-    address = ipaddress.ip_address(sock.getpeername()[0])
-    if not address.is_global or address.is_multicast:
-        sock.close()
-        raise AddressNotAllowed(f"{host} is at {address}, a loopback, private, link-local or reserved address")
-
-
-class _PublicHTTPConnection(http.client.HTTPConnection):
-    def connect(self) -> None:
-        super().connect()
-        _check_peer(self.sock, self.host)
-
-
-class _PublicHTTPSConnection(http.client.HTTPSConnection):
-    def connect(self) -> None:
-        super().connect()
-        _check_peer(self.sock, self.host)
-
-
-class _PublicHTTPHandler(urllib.request.HTTPHandler):
-    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(_PublicHTTPConnection, req)
-
-
-class _PublicHTTPSHandler(urllib.request.HTTPSHandler):
-    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(_PublicHTTPSConnection, req, context=self._context, check_hostname=self._check_hostname)
-
-
-def build_opener(use_env_proxy: bool = True, allow_private_addresses: bool = False) -> urllib.request.OpenerDirector:
-    """An opener that neither follows redirects nor raises on HTTP errors: `HttpClient` decides.
-
-    Without a proxy, it connects only to public addresses unless `allow_private_addresses`. Through
-    a proxy the peer is the proxy, so the proxy is where egress is then enforced.
+    Through a proxy the peer is the proxy, so the proxy is where egress is then enforced; NO_PROXY
+    alone is no proxy and keeps the check.
     """
-    opener = urllib.request.OpenerDirector()
-    proxies = urllib.request.getproxies() if use_env_proxy else {}
-    public_only = not allow_private_addresses and not (set(proxies) - {"no"})  # NO_PROXY alone is no proxy
-    context = ssl.create_default_context()
-    handlers: list[urllib.request.BaseHandler] = [
-        urllib.request.ProxyHandler(proxies),
-        _PublicHTTPHandler() if public_only else urllib.request.HTTPHandler(),
-        _PublicHTTPSHandler(context=context) if public_only else urllib.request.HTTPSHandler(context=context),
-        urllib.request.UnknownHandler(),
-    ]
-    for handler in handlers:
-        opener.add_handler(handler)
-    return opener
+    if settings.allow_private_addresses:
+        return False
+    proxies = urllib.request.getproxies() if settings.use_env_proxy else {}
+    return not {"http", "https", "all"} & set(proxies)  # the schemes httpx takes a proxy for
+
+
+def _refuse_private_peer(host: str, event: str, info: dict[str, Any]) -> None:
+    """httpx's `trace` extension: right after a TCP connect, before TLS and before the request is sent,
+    the address actually connected to is checked. So a name that resolves (or re-resolves) to a private
+    address, or a redirect to one, is refused after DNS, and such a host never sees a request."""
+    if event != "connection.connect_tcp.complete":
+        return
+    stream = info["return_value"]
+    check_peer(host, stream.get_extra_info("server_addr"), stream.close)
+
+
+def check_peer(host: str, server_addr: tuple[Any, ...], close: Callable[[], None]) -> None:
+    """Raise AddressNotAllowed (after `close`) unless `server_addr` is a public unicast address."""
+    address = ipaddress.ip_address(server_addr[0])
+    if not address.is_global or address.is_multicast:
+        close()
+        raise AddressNotAllowed(f"{host} is at {address}, a loopback, private, link-local or reserved address")
 
 
 def url_problem(url: str, allowed_hosts: Collection[str]) -> str | None:
@@ -417,22 +435,32 @@ def host_allowed(host: str, allowed_hosts: Collection[str]) -> bool:
 
 
 def content_type_charset(content_type: str | None) -> str | None:
+    """The charset parameter of a Content-Type header (the standard library's MIME parsing), lower-case, or None."""
     if not content_type:
         return None
-    for param in content_type.split(";")[1:]:
-        key, _, value = param.partition("=")
-        if key.strip().lower() == "charset" and value.strip():
-            return value.strip().strip('"\'').lower()
-    return None
+    message = Message()
+    message["content-type"] = content_type
+    return message.get_content_charset() or None
 
 
 def canonical_url(url: str) -> str:
-    """The identity of an article URL: no fragment, no tracking parameters, lower-case host."""
-    parts = urlsplit(url.strip())
-    query = "&".join(p for p in parts.query.split("&")
-                     if p and not p.lower().startswith(("utm_", "fbclid=", "gclid=")))
-    netloc = parts.netloc.lower()
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", query, ""))
+    """The identity of an article URL: courlan's normal form (lower-case scheme and host, no default
+    port, tracking parameters such as utm_*, fbclid and gclid removed, parameters sorted), no fragment."""
+    return courlan.normalize_url(urldefrag(url.strip()).url)
+
+
+def retry_after_seconds(headers: dict[str, str]) -> float | None:
+    """Retry-After in seconds: a number, or an HTTP date counted from the response's own Date header
+    (this client reads no wall clock)."""
+    value = headers.get("retry-after", "").strip()
+    if value.isdigit():
+        return float(value)
+    if not value or "date" not in headers:
+        return None
+    try:
+        return max(0.0, (parsedate_to_datetime(value) - parsedate_to_datetime(headers["date"])).total_seconds())
+    except (TypeError, ValueError):
+        return None
 
 
 def _origin(url: str) -> str:
@@ -444,6 +472,16 @@ def _retryable(hop: _Hop) -> bool:
     if hop.error in ("timeout", "connection"):
         return True
     return hop.error is None and hop.status in RETRY_STATUSES
+
+
+def _cause(err: BaseException, kind: type[_E]) -> _E | None:
+    """The first exception of `kind` in the chain of causes (httpx wraps httpcore, which wraps ssl)."""
+    current: BaseException | None = err
+    while current is not None:
+        if isinstance(current, kind):
+            return current
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def _apply_robots(parser: RobotFileParser, hop: _Hop, origin: str) -> str | None:
@@ -466,30 +504,20 @@ def _apply_robots(parser: RobotFileParser, hop: _Hop, origin: str) -> str | None
     return None
 
 
-def _read_capped(response: http.client.HTTPResponse, headers: dict[str, str], max_bytes: int,
+def _read_capped(response: httpx.Response, headers: dict[str, str], max_bytes: int,
                  deadline: float, clock: Callable[[], float]) -> bytes:
-    """The body, decoded from gzip if needed; stops as soon as it passes `max_bytes`."""
+    """The body, gzip decoded by httpx as it streams; stops as soon as it passes `max_bytes`."""
     encoding = headers.get("content-encoding", "identity").strip().lower()
     declared = headers.get("content-length", "").strip()
     if encoding in ("identity", "") and declared.isdigit() and int(declared) > max_bytes:
         raise _TooLarge(f"too large: Content-Length {declared} > {max_bytes} bytes")
-    decoder = zlib.decompressobj(16 + zlib.MAX_WBITS) if encoding in ("gzip", "x-gzip") else None
     chunks: list[bytes] = []
     size = 0
-    while True:
+    for chunk in response.iter_bytes():
         if clock() > deadline:
             raise _BodyTimeout("body not complete within the total timeout")
-        chunk = response.read(_CHUNK)
-        if not chunk:
-            break
-        if decoder is not None:
-            chunk = decoder.decompress(chunk, max_bytes + 1 - size)
         size += len(chunk)
         if size > max_bytes:
             raise _TooLarge(f"too large: more than {max_bytes} bytes")
         chunks.append(chunk)
-    if decoder is not None:
-        chunks.append(decoder.flush())
-        if size + len(chunks[-1]) > max_bytes:
-            raise _TooLarge(f"too large: more than {max_bytes} bytes")
     return b"".join(chunks)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from extract.sources.feeds import FeedEntry, FeedError, parse_date, parse_feed
+from extract.sources.feeds import FeedEntry, FeedError, ParsedFeed, parse_date, parse_feed
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>
@@ -99,12 +99,53 @@ def test_sitemap_index_lists_child_sitemaps() -> None:
 
 
 def test_common_breakage_is_repaired() -> None:
+    # A bare `&` before a space in a title, and before a name in a link. (feedparser's lenient parser reads
+    # a bare `&D` in text as the entity reference `&D;`, so the title's bare ampersand stands alone.)
     data = ("\ufeff\n  <?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>T</title>"
-            "<item><title>Việt Nam &amp; Lào&nbsp;hội đàm &copy; R&D \x0b</title>"
+            "<item><title>Việt Nam &amp; Lào&nbsp;hội đàm &copy; R & D \x0b</title>"
             "<link>https://bao-thu.vn/a.html?id=1&cat=2</link></item></channel></rss>").encode("utf-8")
     feed = parse_feed(data)
     assert feed.repaired
-    assert feed.entries == (FeedEntry("https://bao-thu.vn/a.html?id=1&cat=2", "Việt Nam & Lào hội đàm © R&D"),)
+    assert feed.entries == (FeedEntry("https://bao-thu.vn/a.html?id=1&cat=2", "Việt Nam & Lào hội đàm © R & D"),)
+
+
+def test_a_well_formed_feed_is_not_marked_repaired() -> None:
+    data = b'<?xml version="1.0"?><rss version="2.0"><channel><item><link>https://bao-thu.vn/a.html</link></item></channel></rss>'
+    assert parse_feed(data) == parse_feed(b"\xef\xbb\xbf\n" + data) == ParsedFeed("rss", (FeedEntry("https://bao-thu.vn/a.html"),))
+
+
+_BOMB = b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+
+
+@pytest.mark.parametrize("data", [
+    # Billion laughs after a BOM and blank lines, and after a comment longer than 4 KiB.
+    b"\xef\xbb\xbf\n\n" + _BOMB + b"<rss><channel><title>&lol2;</title></channel></rss>",
+    b'<?xml version="1.0"?><!-- ' + b"x" * 8192 + b" -->" + _BOMB + b"<rss>&lol2;</rss>",
+    # Quadratic blowup: one large entity, referenced many times.
+    b'<!DOCTYPE r [<!ENTITY a "' + b"a" * 50_000 + b'">]><rss><channel><title>' + b"&a;" * 1000 + b"</title></channel></rss>",
+    # External entities: a local file, and a parameter entity that would load a remote DTD.
+    b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss><channel><title>&x;</title></channel></rss>',
+    b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY % p SYSTEM "http://127.0.0.1:9/evil.dtd"> %p;]><rss/>',
+    # A sitemap is refused the same way.
+    b'<!DOCTYPE u [<!ENTITY x SYSTEM "file:///etc/hostname">]><urlset><url><loc>&x;</loc></url></urlset>',
+])
+def test_entity_declarations_and_external_entities_are_refused(data: bytes) -> None:
+    with pytest.raises(FeedError, match="DTD with entity declarations refused"):
+        parse_feed(data)
+
+
+def test_a_doctype_without_entities_is_read() -> None:
+    data = (b'<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
+            b'"http://my.netscape.com/publish/formats/rss-0.91.dtd"><rss version="0.91"><channel><title>T</title>'
+            b"<item><title>A</title><link>https://bao-thu.vn/a.html</link></item></channel></rss>")
+    assert parse_feed(data).entries == (FeedEntry("https://bao-thu.vn/a.html", "A"),)
+
+
+def test_a_sitemap_that_is_not_well_formed_is_refused() -> None:
+    # Read leniently, a sitemap cut off mid-way would pass for the whole list.
+    data = b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://bao-thu.vn/a.html?x=1&y=2</loc></url></urlset>'
+    with pytest.raises(FeedError, match="not well-formed XML"):
+        parse_feed(data)
 
 
 @pytest.mark.parametrize(("data", "reason"), [

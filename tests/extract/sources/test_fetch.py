@@ -31,6 +31,7 @@ from tests.extract.sources.local_site import (
     atom,
     client,
     rss,
+    settings,
     sitemap,
     timed_site,
     write_config,
@@ -198,8 +199,19 @@ def test_feed_host_outside_allowed_hosts_is_not_requested(site: Site) -> None:
     assert site.hits == []
 
 
-def test_canonical_url_drops_fragment_and_tracking() -> None:
-    assert canonical_url("HTTPS://VnExpress.net/a-1.html?utm_source=rss&id=3#binh-luan") == "https://vnexpress.net/a-1.html?id=3"
+@pytest.mark.parametrize(("url", "canonical"), [
+    ("HTTPS://VnExpress.net/a-1.html?utm_source=rss&id=3#binh-luan", "https://vnexpress.net/a-1.html?id=3"),
+    (" https://vnexpress.net/a-2.html?fbclid=x&gclid=y&utm_medium=rss \n", "https://vnexpress.net/a-2.html"),
+    ("https://vnexpress.net:443/a-3.html", "https://vnexpress.net/a-3.html"),  # the default port is no part of it
+    ("http://127.0.0.1:8123/tin/a.html?utm_campaign=x", "http://127.0.0.1:8123/tin/a.html"),  # another port is
+    # Parameters that name the article stay, in one order; the path keeps its case.
+    ("https://dantri.com.vn/Tin/A.htm?id=7&cat=2", "https://dantri.com.vn/Tin/A.htm?cat=2&id=7"),
+    ("https://dantri.com.vn/Tin/A.htm?cat=2&id=7", "https://dantri.com.vn/Tin/A.htm?cat=2&id=7"),
+    ("https://dantri.com.vn/Tin/A.htm?id=8&cat=2", "https://dantri.com.vn/Tin/A.htm?cat=2&id=8"),
+])
+def test_canonical_url_drops_fragment_and_tracking(url: str, canonical: str) -> None:
+    assert canonical_url(url) == canonical
+    assert canonical_url(canonical) == canonical
 
 
 # -- fetch_new and the page store ---------------------------------------------------------
@@ -422,6 +434,16 @@ def test_to_utf8_reencodes_declared_charsets() -> None:
     assert to_utf8(b"\xff", "text/html; charset=no-such-charset") == b"\xff"
 
 
+@pytest.mark.parametrize(("content_type", "charset"), [
+    ("text/html; charset=UTF-8", "utf-8"), ('text/html;charset="windows-1258"', "windows-1258"),
+    ("text/html; Charset = TCVN3 ; q=1", "tcvn3"), ("text/html", None), ("text/html; charset=", None), (None, None),
+])
+def test_content_type_charset(content_type: str | None, charset: str | None) -> None:
+    from extract.sources.web_client import content_type_charset
+
+    assert content_type_charset(content_type) == charset
+
+
 def test_rate_limiter_with_a_fake_clock() -> None:
     from extract.sources.web_client import RateLimiter
 
@@ -445,18 +467,78 @@ def test_private_and_metadata_addresses_are_refused_unless_allowed(site: Site) -
     url = site.add("/tin/noi-bo.html", article(7))
     refused = client(allow_private_addresses=False).get(url, allowed_hosts=[HOST])
     assert refused.outcome == "failed" and refused.error == "address_not_allowed"
-    assert "127.0.0.1" in refused.detail and site.count("/tin/noi-bo.html") == 0
+    assert "127.0.0.1" in refused.detail
+    assert site.hits == []  # refused once connected, before a request (not even robots.txt) was sent
     assert client().get(url, allowed_hosts=[HOST]).ok  # the tests' site is allowed by their settings
 
 
-def test_a_redirect_to_a_private_address_is_refused_after_dns(site: Site) -> None:
-    # An allowed public name is not needed to show it: the check is on the address actually connected to.
-    from extract.sources.web_client import build_opener
+def test_a_name_that_resolves_to_a_private_address_is_refused_after_dns(site: Site) -> None:
+    # An allowed public name is not needed to show it: the check is on the address actually connected to,
+    # whatever name led there (a feed entry, a redirect, a name that re-resolves).
+    site.add("/tin/ten.html", article(8))
+    response = client(allow_private_addresses=False, respect_robots=False).get(
+        site.url("/tin/ten.html", host="localhost"), allowed_hosts=["localhost"])
+    assert response.outcome == "failed" and response.error == "address_not_allowed"
+    assert "localhost is at 127.0.0.1, a loopback, private, link-local or reserved address" in response.detail
+    assert site.hits == [] and response.attempts == 1  # not retried: the address will not change
 
-    opener = build_opener(use_env_proxy=False, allow_private_addresses=False)
-    import urllib.error
-    import urllib.request
 
-    with pytest.raises(urllib.error.URLError) as caught:
-        opener.open(urllib.request.Request(site.url("/robots.txt")), timeout=2)
-    assert "loopback, private, link-local or reserved" in str(caught.value.reason)
+@pytest.mark.parametrize(("address", "public"), [
+    ("93.184.216.34", True), ("2606:2800:220:1:248:1893:25c8:1946", True),
+    ("127.0.0.1", False), ("::1", False), ("10.1.2.3", False), ("192.168.0.1", False), ("172.16.0.1", False),
+    ("169.254.169.254", False), ("fe80::1", False), ("100.64.0.1", False), ("0.0.0.0", False), ("224.0.0.1", False),
+    ("fd00::1", False), ("::ffff:127.0.0.1", False),
+])
+def test_check_peer_allows_only_public_unicast_addresses(address: str, public: bool) -> None:
+    from extract.sources.web_client import AddressNotAllowed, check_peer
+
+    closed: list[bool] = []
+    if public:
+        check_peer("bao-thu.vn", (address, 443), lambda: closed.append(True))
+        assert closed == []
+    else:
+        with pytest.raises(AddressNotAllowed, match=r"^bao-thu.vn is at \S+, a loopback, private, link-local or reserved address$"):
+            check_peer("bao-thu.vn", (address, 443), lambda: closed.append(True))
+        assert closed == [True]
+
+
+def test_through_a_proxy_the_proxy_enforces_egress(monkeypatch: pytest.MonkeyPatch) -> None:
+    from extract.sources.web_client import public_addresses_only
+
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "FTP_PROXY",
+                 "http_proxy", "https_proxy", "all_proxy", "no_proxy", "ftp_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    public = settings(allow_private_addresses=False, use_env_proxy=True)
+    assert public_addresses_only(public)
+    monkeypatch.setenv("NO_PROXY", "localhost")  # NO_PROXY alone is no proxy: the check stays
+    monkeypatch.setenv("FTP_PROXY", "http://10.0.0.8:3128")  # and so is a proxy this client never uses
+    assert public_addresses_only(public)
+    monkeypatch.setenv("HTTPS_PROXY", "http://10.0.0.8:3128")
+    assert not public_addresses_only(public)  # the peer is the proxy, on a private address
+    assert public_addresses_only(settings(allow_private_addresses=False, use_env_proxy=False))
+    assert not public_addresses_only(settings(allow_private_addresses=True, use_env_proxy=False))
+
+
+def test_retry_after_is_waited_within_the_backoff_cap(site: Site) -> None:
+    url = site.add("/tin/doi.html", "chậm lại", status=429, headers={"Retry-After": "2"})
+    clock = timed_site(site)
+    response = client(clock, retries=2, backoff=0.01, backoff_max=5.0).get(url, allowed_hosts=[HOST])
+    assert response.outcome == "failed" and "HTTP 429 after 3 attempts" in response.detail
+    assert clock.slept == [2.0, 2.0]  # the server's 2 s, not the 0.01 s / 0.02 s backoff
+    capped = timed_site(site)
+    site.add("/tin/doi-lau.html", "chậm lại", status=503, headers={"Retry-After": "3600"})
+    client(capped, retries=1, backoff=0.01, backoff_max=5.0).get(site.url("/tin/doi-lau.html"), allowed_hosts=[HOST])
+    assert capped.slept == [5.0]
+
+
+@pytest.mark.parametrize(("headers", "seconds"), [
+    ({"retry-after": "120"}, 120.0),
+    ({"retry-after": "Fri, 20 Nov 2026 08:00:30 GMT", "date": "Fri, 20 Nov 2026 08:00:00 GMT"}, 30.0),
+    ({"retry-after": "Fri, 20 Nov 2026 07:59:00 GMT", "date": "Fri, 20 Nov 2026 08:00:00 GMT"}, 0.0),
+    ({"retry-after": "Fri, 20 Nov 2026 08:00:30 GMT"}, None),  # no Date to count from, and no wall clock
+    ({"retry-after": "soon"}, None), ({}, None),
+])
+def test_retry_after_seconds(headers: dict[str, str], seconds: float | None) -> None:
+    from extract.sources.web_client import retry_after_seconds
+
+    assert retry_after_seconds(headers) == seconds

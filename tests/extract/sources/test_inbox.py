@@ -90,3 +90,31 @@ def test_every_entry_of_the_inbox_is_read_or_rejected_with_a_reason(tmp_path):
     assert sorted(item.source_uri for item in readable) == [str(inbox / "bai.txt"), str(inbox / "ban-sao.txt")]
     assert readable[0].text == readable[1].text
     assert len(items) == 7  # every entry accounted for
+
+
+def test_the_sources_package_reads_and_decodes_without_the_nlp_package():
+    # The dependency goes one way: extract.nlp reads documents from extract.sources, never the reverse.
+    import subprocess
+    import sys
+
+    from extract.tasks.settings import PROJECT_ROOT
+
+    script = (
+        "import sys\n"
+        "import extract.sources.check, extract.sources.fetch, extract.sources.inbox as inbox\n"
+        f"doc = inbox.decode_document('a.txt', {FORMS['windows-1258']!r}, 'text', None)\n"
+        f"assert doc.text == {ARTICLE!r}, doc\n"
+        "print(sorted(m for m in sys.modules if m.startswith('extract.nlp')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("text", "share"), [("Việt Nam", 1 / 7), ("Viet Nam", 0.0), ("", 0.0), ("123 !", 0.0), ("ĐƯỜNG", 3 / 5)])
+def test_vietnamese_letter_share(text, share):
+    from extract.nlp.sentences import vietnamese_letter_share as seen_by_nlp
+    from extract.sources.inbox import vietnamese_letter_share
+
+    assert vietnamese_letter_share(text) == pytest.approx(share)
+    assert seen_by_nlp is vietnamese_letter_share
