@@ -63,7 +63,8 @@ EVAL_SETS ?= seeds:$(SHARED)/seeds:$(SHARED)/gold/seeds_gold.json dev:$(SHARED)/
 	holdout:$(CURDIR)/tests/fixtures/holdout/articles:$(CURDIR)/tests/fixtures/holdout/gold.json \
 	holdout2:$(CURDIR)/tests/fixtures/holdout2/articles:$(CURDIR)/tests/fixtures/holdout2/gold.json \
 	holdout3:$(CURDIR)/tests/fixtures/holdout3/articles:$(CURDIR)/tests/fixtures/holdout3/gold.json \
-	holdout4:$(CURDIR)/tests/fixtures/holdout4/articles:$(CURDIR)/tests/fixtures/holdout4/gold.json
+	holdout4:$(CURDIR)/tests/fixtures/holdout4/articles:$(CURDIR)/tests/fixtures/holdout4/gold.json \
+	holdout5:$(CURDIR)/tests/fixtures/holdout5/articles:$(CURDIR)/tests/fixtures/holdout5/gold.json
 
 eval: $(AIRFLOW_HOME)/airflow.db $(MANIFEST)
 	@mkdir -p var/eval
