@@ -11,6 +11,7 @@ from extract.nlp.calls.cues import (
     CALL_RULES,
     CLAUSE_END,
     DATE_BLOCKERS,
+    DAYS_EARLIER,
     DAYS_LATER,
     DIRECTION_GLUE,
     FIRST_PERSON,
@@ -106,10 +107,9 @@ def _mentions_at(index: int, sentence: str, people: list[Person], memory: Articl
     if same_day and memory.last_call_date is not None:
         # "Cùng ngày, A còn điện đàm với B": the day of the call just reported, written here as "Cùng ngày".
         date = replace(memory.last_call_date, start=same_day.start(), end=same_day.end(), text=same_day.group(0))
-    later = DAYS_LATER.search(sentence, 0, trigger.start()) if date is None else None
-    if later and memory.last_call_date is not None:
-        n = 1 if later["next"] else int(WORD_NUMBERS.get(later["n"].lower(), later["n"]))
-        date = _days_after(memory.last_call_date, n, later)
+    if date is None and memory.last_call_date is not None:
+        # "Hai ngày sau", "Một ngày trước đó": counted from the call just reported.
+        date = _counted_from_last_call(sentence, trigger, memory.last_call_date)
     if date is None and VAGUE.search(sentence, clause_start, clause_end):
         return []
     speakers = [p for p in people if p.end <= clause_start and p.kind == "person"]
@@ -205,7 +205,10 @@ def _is_place(sentence: str, person: Person) -> bool:
 def _resolve_pronoun(pronoun: Person, speakers: list[Person], memory: ArticleMemory, parties: list[Person],
                      in_clause: list[Person]) -> Person | None:
     taken = {p.country_iso3 for p in parties} | {p.country_iso3 for p in in_clause if p.kind != "pronoun"}
-    for candidate in list(reversed(speakers)) + list(reversed(memory.last_people)):
+    # Of the people the last sentence named, "ông" is the one the article keeps naming (its protagonist),
+    # then the one named last: "ông Suga ... với Tổng thống Trump. Cùng ngày, ông cũng điện đàm với ..."
+    recent = sorted(reversed(memory.last_people), key=lambda p: -memory.mentions.get(p.actor_id or "", 0))
+    for candidate in list(reversed(speakers)) + recent:
         if candidate.country_iso3 and candidate.country_iso3 not in taken:
             return Person(pronoun.start, pronoun.end, candidate.text, candidate.country_iso3, candidate.role,
                           candidate.actor_id, candidate.name, candidate.is_reference, True, candidate.kind)
@@ -255,8 +258,22 @@ def _split_counterparts(sentence: str, parties: list[Person], trigger: re.Match[
     return pairs
 
 
+def _counted_from_last_call(sentence: str, trigger: re.Match[str], last: DateMention) -> DateMention | None:
+    later = DAYS_LATER.search(sentence, 0, trigger.start())
+    if later:
+        return _days_after(last, 1 if later["next"] else _count(later["n"]), later)
+    earlier = DAYS_EARLIER.search(sentence, 0, trigger.start())
+    if earlier:
+        return _days_after(last, -(1 if earlier["prev"] else _count(earlier["n"])), earlier)
+    return None
+
+
+def _count(number: str) -> int:
+    return int(WORD_NUMBERS.get(number.lower(), number))
+
+
 def _days_after(base: DateMention, days: int, words: re.Match[str]) -> DateMention | None:
-    """The day `days` after a day/month (in its year when known; a leap year otherwise keeps 29/2)."""
+    """The day `days` after (before, when negative) a day/month (in its year when known; a leap year otherwise keeps 29/2)."""
     if base.day is None or base.month is None:
         return None
     shifted = date(base.year or 2024, base.month, base.day) + timedelta(days=days)

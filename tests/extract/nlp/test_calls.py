@@ -312,6 +312,31 @@ def test_days_later_count_from_the_call_just_reported(calls_in, words, day):
     assert calls == {("IND", "RUS"): "2022-02-24", ("IND", "UKR"): day}
 
 
+@pytest.mark.parametrize(("words", "day"), [("Một ngày trước đó", "2021-03-09"), ("Ba ngày trước đó", "2021-03-07"),
+                                           ("Hôm trước đó", "2021-03-09")])
+def test_days_earlier_count_back_from_the_call_just_reported(calls_in, words, day):
+    text = ("Chiều 10/3/2021, Thủ tướng Australia Scott Morrison điện đàm với Thủ tướng Ấn Độ Narendra Modi.\n"
+            f"{words}, ông Morrison đã điện đàm với Thủ tướng Nhật Bản Suga Yoshihide.")
+    calls = {tuple(sorted(c.countries)): c.resolved.value.isoformat() for c in calls_in(text)}
+    assert calls == {("AUS", "IND"): "2021-03-10", ("AUS", "JPN"): day}
+
+
+def test_two_days_ago_is_not_counted_from_the_last_call(calls_in):
+    text = ("Chiều 10/3/2021, Thủ tướng Australia Scott Morrison điện đàm với Thủ tướng Ấn Độ Narendra Modi.\n"
+            "Hai ngày trước, ông Morrison đã điện đàm với Thủ tướng Nhật Bản Suga Yoshihide.")
+    calls = {tuple(sorted(c.countries)): c.resolved for c in calls_in(text)}
+    assert calls[("AUS", "JPN")].value != date(2021, 3, 8)
+
+
+def test_a_pronoun_subject_is_the_person_the_article_keeps_naming(calls_in):
+    text = ("Thủ tướng Australia Scott Morrison điện đàm với Thủ tướng Ấn Độ Narendra Modi ngày 10/3/2021.\n"
+            "Ông Morrison cho biết hai bên bàn về chuỗi cung ứng.\n"
+            "Ông Morrison sau đó có cuộc điện đàm với Tổng thống Mỹ Joe Biden vào ngày 11/3/2021.\n"
+            "Cùng ngày, ông cũng điện đàm với Thủ tướng Nhật Bản Suga Yoshihide.")
+    calls = {tuple(sorted(c.countries)) for c in calls_in(text)}
+    assert ("AUS", "JPN") in calls and ("JPN", "USA") not in calls
+
+
 def test_a_short_name_before_a_lowercase_word_is_still_a_name(calls_in):
     calls = calls_in("Tổng thống Nga Vladimir Putin.\nTổng thống Putin điện đàm với Chủ tịch Tập Cận Bình ngày 3/5.",
                      published=date(2024, 5, 4))
