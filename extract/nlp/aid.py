@@ -54,6 +54,9 @@ class AidMention:
     status: str
     reported_date: date | None
     confidence: float
+    # The sentence itself says who gives (receives), even if that is no country: the neighbours' do not apply.
+    donor_told: bool = False
+    recipient_told: bool = False
 
 
 def extract_aid(article: Article, gaz: Gazetteer) -> list[AidMention]:
@@ -92,6 +95,8 @@ def extract_aid(article: Article, gaz: Gazetteer) -> list[AidMention]:
                 found.append(AidMention(
                     index, sentence, amount, donor, rec, _kind(sentence, amount), _status(sentence),
                     _reported_date(sentence, published), 0.8 if donor and rec else 0.5,
+                    donor_told=donor is not None or bool(AID_RULES["collective_givers"].search(sentence, 0, amount.start)),
+                    recipient_told=rec is not None or bool(AID_RULES["non_country_recipient"].match(sentence, amount.end)),
                 ))
     _fill_from_context(found)
     # A lone amount that the article elsewhere gives as the conversion of another is that package.
@@ -251,16 +256,19 @@ def _reported_date(sentence: str, published: PublishedDate | None) -> date | Non
 
 
 def _fill_from_context(found: list[AidMention]) -> None:
-    """"Khoản viện trợ này ..." continues the donor and recipient of the amount before it."""
+    """"Khoản viện trợ này ..." continues the donor and recipient of the amount before it, unless the
+    sentence names its own giver or receiver that is no country ("cộng đồng quốc tế", "cho chương trình này")."""
     for i, mention in enumerate(found):
         previous = found[i - 1] if i else None
         following = found[i + 1] if i + 1 < len(found) else None
         for neighbour in (previous, following):
             if neighbour is None:
                 continue
-            if mention.donor_iso3 is None and neighbour.donor_iso3 and neighbour.donor_iso3 != mention.recipient_iso3:
+            if (mention.donor_iso3 is None and not mention.donor_told and neighbour.donor_iso3
+                    and neighbour.donor_iso3 != mention.recipient_iso3):
                 mention.donor_iso3 = neighbour.donor_iso3
-            if mention.recipient_iso3 is None and neighbour.recipient_iso3 and neighbour.recipient_iso3 != mention.donor_iso3:
+            if (mention.recipient_iso3 is None and not mention.recipient_told and neighbour.recipient_iso3
+                    and neighbour.recipient_iso3 != mention.donor_iso3):
                 mention.recipient_iso3 = neighbour.recipient_iso3
 
 

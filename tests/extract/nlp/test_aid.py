@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from extract.nlp.aid import extract_aid
+from extract.nlp.aid import extract_aid, is_between_two_countries
 from extract.nlp.dates import PublishedDate
 from extract.nlp.document import Article
 from extract.nlp.sentences import split_sentences
@@ -68,7 +68,7 @@ def test_approximate_markers(aid_in):
 
 
 def test_an_amount_with_no_recipient_is_only_a_candidate(gazetteer):
-    from extract.nlp.aid import CANDIDATE_CONFIDENCE, is_between_two_countries
+    from extract.nlp.aid import CANDIDATE_CONFIDENCE
 
     published = PublishedDate(date(2024, 5, 6), "day", "test")
     sentences = split_sentences(["Chính phủ Nhật Bản công bố khoản viện trợ 5 triệu USD để khắc phục hậu quả bão."])
@@ -121,3 +121,29 @@ def test_payments_told_one_after_another_are_not_a_total(gazetteer):
 def test_thua_nhan_is_not_receiving(aid_in):
     rows = aid_in("Đức thừa nhận đã cung cấp 5 tỷ euro viện trợ quân sự cho Ukraine.")
     assert [(d, r) for d, r, *_ in rows] == [("DEU", "UKR")]
+
+
+def _facts(gazetteer, sentences):
+    published = PublishedDate(date(2024, 5, 6), "day", "test")
+    rows = extract_aid(Article(sentences, FETCHED_ON, published), gazetteer)
+    return [(r.donor_iso3, r.recipient_iso3, r.money.amount) for r in rows if is_between_two_countries(r)]
+
+
+def test_a_sum_from_the_international_community_does_not_take_the_donor_before_it(gazetteer):
+    sentences = ["Chính phủ Hàn Quốc viện trợ 500.000 USD cho Lào để khắc phục hậu quả lũ lụt.",
+                 "Tính đến nay, cộng đồng quốc tế đã cam kết khoảng 4 triệu USD giúp Lào."]
+    assert _facts(gazetteer, sentences) == [("KOR", "LAO", 5e5)]
+
+
+def test_a_grant_to_a_programme_does_not_take_the_recipient_around_it(gazetteer):
+    sentences = ["Tokyo sẽ cấp cho Philippines 600 triệu yên để mua radar giám sát bờ biển.",
+                 "Chính phủ Nhật Bản dành khoảng 3 tỷ yên trong ngân sách năm nay cho chương trình hỗ trợ an ninh này."]
+    assert _facts(gazetteer, sentences) == [("JPN", "PHL", 6e8)]
+
+
+def test_the_first_instalment_is_the_package_the_headline_announces(gazetteer):
+    sentences = ["Tin tức quốc tế",
+                 "Việt Nam trao tặng nhân dân Lào 20 tỷ đồng",
+                 "Tại buổi lễ, phía Việt Nam trao đợt một số tiền 20 tỷ đồng mà Nhà nước Việt Nam gửi tặng nhân dân Lào.",
+                 "Đợt hai gồm 20 tỷ đồng sẽ được trao tặng Lào vào tháng sau."]
+    assert _facts(gazetteer, sentences) == [("VNM", "LAO", 2e10), ("VNM", "LAO", 2e10)]
