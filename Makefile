@@ -15,6 +15,8 @@ export AIRFLOW__CORE__PARALLELISM := 2
 export AIRFLOW__CORE__UNIT_TEST_MODE := False
 export AIRFLOW__LOGGING__LOGGING_LEVEL := WARNING
 export AIRFLOW__COSMOS__ENABLE_TELEMETRY := False
+# Our dbt producer task never retries, so Cosmos need not back every XCom push up to an Airflow Variable.
+export AIRFLOW__COSMOS__ENABLE_WATCHER_RELIABLE_RETRY := False
 export DO_NOT_TRACK := 1
 export SCARF_NO_ANALYTICS := true
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false

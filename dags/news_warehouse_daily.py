@@ -29,32 +29,28 @@ Tasks: `claim_warehouse` → `prepare_build` → `fetch_news` → `extract_artic
 `load_raw` → `validate_raw` → `dbt` → `validate_marts` → `publish`.
 
 `dbt` is an astronomer-cosmos task group in watcher mode: `dbt.dbt_producer_watcher`
-runs `dbt build` once (seeds, models, tests) on the build file, and one task per model
-(`dbt.<model>.run`, `dbt.<model>.test`) reports that model's result, so a failing model
-or test is red under its own name. It is rendered from `dbt_project/target/manifest.json`
-(`make manifest`).
+runs `dbt build` once (seeds, models, tests) on the build file `prepare_build` returned,
+and one task per model (`dbt.<model>.run`, `dbt.<model>.test`) reports that model's
+result, so a failing model or test is red under its own name. It is rendered from
+`dbt_project/target/manifest.json` (`make manifest`; a stale one stops the DAG from loading).
+
+Each task calls one function of `extract.tasks.steps`, which reads the settings
+(`WAREHOUSE_PATH`, `NEWS_INBOX`, ...) when the task runs.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from airflow.sdk import Param, PokeReturnValue, dag, get_current_context, task
+from airflow.sdk import Param, PokeReturnValue, dag, task
 from airflow.timetables.interval import CronDataIntervalTimetable
-
-DEFAULT_ARGS = {
-    "owner": "news-warehouse",
-    "retries": 2,
-    "retry_delay": timedelta(seconds=30),
-}
 
 
 def release_build_lock(context) -> None:
     """A failed run frees the warehouse for the next one (a run killed outright is freed by its lease)."""
-    from extract.tasks.settings import load_settings
-    from extract.tasks.steps import release_build
+    from extract.tasks import steps
 
-    release_build(load_settings(), context["dag_run"].run_id)
+    steps.release_build(context["dag_run"].run_id)
 
 
 @dag(
@@ -67,7 +63,7 @@ def release_build_lock(context) -> None:
     max_active_runs=1,  # DuckDB has one writer: runs must not overlap (backfills too: see claim_warehouse)
     dagrun_timeout=timedelta(hours=6),
     on_failure_callback=release_build_lock,
-    default_args=DEFAULT_ARGS,
+    default_args={"owner": "news-warehouse", "retries": 2, "retry_delay": timedelta(seconds=30)},
     doc_md=__doc__,
     tags=["news", "warehouse"],
     params={
@@ -76,133 +72,62 @@ def release_build_lock(context) -> None:
     },
 )
 def news_warehouse_daily():
+    # Waits without holding a worker slot while another run (a backfill, another Airflow home) builds.
     @task.sensor(poke_interval=15, timeout=timedelta(hours=6).total_seconds(), mode="reschedule")
-    def claim_warehouse() -> PokeReturnValue:
-        from extract.tasks.settings import load_settings
-        from extract.tasks.steps import claim_build
+    def claim_warehouse(ti=None) -> PokeReturnValue:
+        from extract.tasks import steps
 
-        context = get_current_context()
-        holder = claim_build(load_settings(), context["run_id"], _run_finished(context))
-        return PokeReturnValue(is_done=holder.run_id == context["run_id"], xcom_value=holder.run_id)
+        return PokeReturnValue(is_done=steps.claim_warehouse(ti.run_id, steps.run_has_ended(ti)))
 
     @task
-    def prepare_build(lock_holder: str) -> str:
-        from extract.tasks.settings import load_settings
-        from extract.tasks.steps import prepare_build as prepare
+    def prepare_build(run_id=None) -> str:
+        from extract.tasks import steps
 
-        # claim_warehouse succeeds only once this run holds the lock; its value just orders the tasks.
-        return str(prepare(load_settings(), get_current_context()["run_id"]))
+        return steps.prepare_build(run_id)
 
     @task
-    def fetch_news(build_path: str) -> dict:
-        from extract.tasks.settings import load_settings
-        from extract.tasks.steps import fetch_news as fetch
+    def fetch_news(dag_run=None) -> dict:
+        from extract.tasks import steps
 
-        context = get_current_context()
-        _hold(context)
-        if str(context["dag_run"].run_type).endswith("backfill"):
-            return {"skipped": "backfill: past days are re-processed from the page store"}
-        start, _ = _window(context)
-        return fetch(load_settings(), start)
+        return steps.fetch_news(dag_run)
 
     @task
-    def extract_articles(fetched: dict) -> str:
-        from extract.tasks.settings import load_settings
-        from extract.tasks.steps import extract_inputs
+    def extract_articles(dag_run=None, params=None) -> str:
+        from extract.tasks import steps
 
-        context = get_current_context()
-        _hold(context)
-        start, end = _window(context)
-        return str(extract_inputs(load_settings(), context["run_id"], start, end, bool(context["params"]["reprocess"])))
+        return steps.extract_articles(dag_run, reprocess=bool(params["reprocess"]))
 
     @task
-    def load_raw(extracted: str) -> dict:
-        from pathlib import Path
+    def load_raw(run_id=None) -> dict:
+        from extract.tasks import steps
 
-        from extract.tasks.settings import load_settings
-        from extract.tasks.steps import load_extracted
-
-        context = get_current_context()
-        _hold(context)
-        return load_extracted(load_settings(), Path(extracted), context["run_id"])
+        return steps.load_raw(run_id)
 
     @task
-    def validate_raw(counts: dict) -> dict:
-        return _validate("raw")
+    def validate_raw(run_id=None) -> dict:
+        from extract.tasks import steps
+
+        return steps.validate_raw(run_id)
 
     @task
-    def validate_marts() -> dict:
-        return _validate("marts")
+    def validate_marts(run_id=None) -> dict:
+        from extract.tasks import steps
+
+        return steps.validate_marts(run_id)
 
     @task
-    def publish(counts: dict, raw_validation: dict, marts_validation: dict) -> str:
-        from extract.clock import utc_now
-        from extract.tasks.settings import load_settings
-        from extract.tasks.steps import publish as publish_build
-        from extract.tasks.steps import summary
+    def publish(counts: dict, dag_run=None) -> str:
+        from extract.tasks import steps
 
-        context = get_current_context()
-        settings = load_settings()
-        statuses = {raw_validation["status"], marts_validation["status"]}
-        run = {
-            "run_id": context["run_id"],
-            "logical_date": context["logical_date"].replace(tzinfo=None) if context.get("logical_date") else None,
-            "started_at": context["dag_run"].start_date.replace(tzinfo=None, microsecond=0),
-            "finished_at": utc_now(),
-            "n_inputs": counts["n_inputs"], "n_loaded": counts["n_loaded"],
-            "n_duplicates": counts["n_duplicates"], "n_rejected": counts["n_rejected"],
-            "n_calls": counts["n_calls"], "n_aid": counts["n_aid"], "n_unchanged": counts["n_unchanged"],
-            "n_superseded": counts["n_superseded"],
-            "validation_status": "warned" if "warned" in statuses else "passed",
-        }
-        publish_build(settings, run)
-        return summary(settings.warehouse_path)
+        return steps.publish(dag_run, counts)
 
-    def _window(context) -> tuple[datetime, datetime]:
-        from extract.tasks.steps import day_window
-
-        return day_window(context.get("logical_date") or context["dag_run"].run_after)
-
-    def _hold(context) -> None:
-        from extract.tasks.settings import load_settings
-        from extract.tasks.steps import hold_build
-
-        hold_build(load_settings(), context["run_id"])
-
-    def _run_finished(context):
-        """Whether Airflow has seen a run of this DAG end (a run of another Airflow home: no)."""
-
-        def finished(run_id: str) -> bool:
-            ended = context["ti"].get_dr_count(dag_id=context["dag"].dag_id, run_ids=[run_id], states=["success", "failed"])
-            return ended > 0
-
-        return finished
-
-    def _validate(stage: str) -> dict:
-        from airflow.sdk.exceptions import AirflowFailException
-
-        from extract.clock import utc_now
-        from extract.tasks.settings import load_settings
-        from extract.tasks.steps import validate
-
-        context = get_current_context()
-        _hold(context)
-        result = validate(load_settings(), stage, context["run_id"], as_of=utc_now())
-        if result["status"] == "failed":
-            # A data problem: retrying cannot fix it, and the build must not be published.
-            raise AirflowFailException(f"critical expectations failed in stage {stage}: see {result['report']}")
-        return result
-
-    build = prepare_build(claim_warehouse())
-    fetched = fetch_news(build)
-    extracted = extract_articles(fetched)
-    counts = load_raw(extracted)
-    raw_ok = validate_raw(counts)
+    # Cosmos renders the group when the DAG is parsed (from the manifest: no dbt run, no DuckDB).
     from extract.tasks.dbt_group import dbt_task_group
 
-    marts_ok = validate_marts()
-    raw_ok >> dbt_task_group("dbt") >> marts_ok
-    publish(counts, raw_ok, marts_ok)
+    dbt = dbt_task_group("dbt", build_path="{{ ti.xcom_pull(task_ids='prepare_build') }}")
+    counts = load_raw()
+    claim_warehouse() >> prepare_build() >> fetch_news() >> extract_articles() >> counts
+    counts >> validate_raw() >> dbt >> validate_marts() >> publish(counts)
 
 
 news_warehouse_daily()

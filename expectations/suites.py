@@ -12,16 +12,20 @@ stage, a failed ``warning`` one only marks it ``warned``. The severity is kept i
 expectation's ``meta`` (``{"severity": ..., "name": ...}``) and in GX's own
 ``severity`` field.
 
-This module imports nothing heavy at import time: ``suite_specs`` is pure and returns
-plain dataclasses; only ``build_suite`` imports Great Expectations.
+This module imports nothing heavy and reads no file at import time: ``suite_specs`` is
+pure and returns plain dataclasses; only ``build_suite`` imports Great Expectations. It
+knows nothing of the project's layout either: values that come from reference data (the
+currencies with FX rates) are passed in by the caller.
 """
 
 from __future__ import annotations
 
+import csv
 import logging
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
@@ -34,18 +38,16 @@ Stage = Literal["raw", "marts"]
 
 STAGES: tuple[str, ...] = ("raw", "marts")
 
-def _currencies_with_rates() -> tuple[str, ...]:
-    """The currencies the FX seed converts: one list for extraction, dbt and these suites."""
-    import csv
+def currencies_with_rates(seeds_dir: Path) -> tuple[str, ...]:
+    """The ISO 4217 codes an aid amount may be stated in: USD and every currency of the FX seed.
 
-    from extract.tasks.settings import PROJECT_ROOT
-
-    with (PROJECT_ROOT / "dbt_project" / "seeds" / "ref_fx_rates.csv").open(encoding="utf-8") as handle:
+    One list for extraction, dbt and these suites. The caller says where the seeds are
+    (the task layer knows the project's layout; this package does not).
+    """
+    with (Path(seeds_dir) / "ref_fx_rates.csv").open(encoding="utf-8") as handle:
         return tuple(sorted({row["currency"] for row in csv.DictReader(handle)} | {"USD"}))
 
 
-#: ISO 4217 codes an aid amount may be stated in.
-ALLOWED_CURRENCIES: tuple[str, ...] = _currencies_with_rates()
 #: No call is dated before this day (end of the Second World War era in the sources).
 EARLIEST_CALL_DATE = date(1945, 1, 1)
 
@@ -172,7 +174,7 @@ from raw.aid_mentions
 """
 
 
-def _raw_specs(as_of: datetime) -> tuple[SuiteSpec, ...]:
+def _raw_specs(as_of: datetime, allowed_currencies: Collection[str]) -> tuple[SuiteSpec, ...]:
     today = _midnight(as_of.date())
     earliest = _midnight(EARLIEST_CALL_DATE)
     articles = SuiteSpec(
@@ -222,7 +224,7 @@ def _raw_specs(as_of: datetime) -> tuple[SuiteSpec, ...]:
         expectations=(
             _between("amount_positive", "amount", "critical", "An aid amount is above 0.",
                      min_value=0, strict_min=True),
-            _in_set("currency_allowed", "currency", ALLOWED_CURRENCIES, "critical",
+            _in_set("currency_allowed", "currency", sorted(allowed_currencies), "critical",
                     "The currency is one of the allowed ISO 4217 codes."),
             _in_set("aid_kind_known", "aid_kind", AID_KINDS, "critical",
                     "Aid kind is military, financial, humanitarian or unspecified."),
@@ -345,8 +347,8 @@ left join previous r on true
 DEFAULT_MAX_HELD_BACK_SHARE = 0.25
 
 
-def _marts_specs(as_of: datetime, dim_article_columns: Collection[str],
-                 max_held_back_share: float) -> tuple[SuiteSpec, ...]:
+def _marts_specs(as_of: datetime, dim_article_columns: Collection[str], max_held_back_share: float,
+                 allowed_currencies: Collection[str]) -> tuple[SuiteSpec, ...]:
     today = _midnight(as_of.date())
     earliest = _midnight(EARLIEST_CALL_DATE)
     calls = SuiteSpec(
@@ -408,7 +410,7 @@ def _marts_specs(as_of: datetime, dim_article_columns: Collection[str],
                     when_not_null="recipient_iso3"),
             _in_set("donor_differs_from_recipient", "donor_differs_from_recipient", (True,),
                     "warning", "A country does not give aid to itself."),
-            _in_set("currency_allowed", "currency", ALLOWED_CURRENCIES, "critical",
+            _in_set("currency_allowed", "currency", sorted(allowed_currencies), "critical",
                     "The currency is one of the allowed ISO 4217 codes."),
             _between("amount_positive", "amount", "critical", "An aid amount is above 0.",
                      min_value=0, strict_min=True),
@@ -438,7 +440,8 @@ def _marts_specs(as_of: datetime, dim_article_columns: Collection[str],
     return (calls, bridge, aid, quarantine)
 
 
-def suite_specs(stage: str, *, as_of: datetime, dim_article_columns: Collection[str] = (),
+def suite_specs(stage: str, *, as_of: datetime, allowed_currencies: Collection[str],
+                dim_article_columns: Collection[str] = (),
                 max_held_back_share: float = DEFAULT_MAX_HELD_BACK_SHARE) -> tuple[SuiteSpec, ...]:
     """The suites of one stage.
 
@@ -446,6 +449,8 @@ def suite_specs(stage: str, *, as_of: datetime, dim_article_columns: Collection[
         stage: ``"raw"`` (after load, before dbt) or ``"marts"`` (after dbt).
         as_of: Naive local (UTC+7) time of the validation; "in the future" means after
             it (timestamps) or after its day (dates).
+        allowed_currencies: The ISO 4217 codes an aid amount may be stated in
+            (``currencies_with_rates(seeds_dir)``).
         dim_article_columns: Columns of ``marts.dim_article``; only used to pick the
             publication date expression (see ``article_published_date_sql``).
         max_held_back_share: The share of calls or of aid amounts that row-level rules may
@@ -455,9 +460,9 @@ def suite_specs(stage: str, *, as_of: datetime, dim_article_columns: Collection[
         ValueError: for an unknown stage.
     """
     if stage == "raw":
-        return _raw_specs(as_of)
+        return _raw_specs(as_of, allowed_currencies)
     if stage == "marts":
-        return _marts_specs(as_of, dim_article_columns, max_held_back_share)
+        return _marts_specs(as_of, dim_article_columns, max_held_back_share, allowed_currencies)
     raise ValueError(f"unknown stage {stage!r}; expected one of {STAGES}")
 
 

@@ -16,7 +16,7 @@ import html
 import json
 import logging
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -152,7 +152,7 @@ class StageResult:
 
 
 def validate_stage(warehouse_path: str | Path, stage: str, run_id: str,
-                   report_dir: Path, *, as_of: datetime,
+                   report_dir: Path, *, as_of: datetime, allowed_currencies: Collection[str],
                    max_held_back_share: float = DEFAULT_MAX_HELD_BACK_SHARE) -> StageResult:
     """Validate one stage of the warehouse and record the results.
 
@@ -168,6 +168,7 @@ def validate_stage(warehouse_path: str | Path, stage: str, run_id: str,
         as_of: The instant of the validation (aware, or naive UTC), given by the caller so that
             the result never depends on when the code happens to run: "in the future" means after
             it, and the audit rows are stamped with it.
+        allowed_currencies: See ``suite_specs`` (``expectations.suites.currencies_with_rates``).
         max_held_back_share: See ``suite_specs``.
 
     Returns:
@@ -187,7 +188,7 @@ def validate_stage(warehouse_path: str | Path, stage: str, run_id: str,
     validated_at = instant.astimezone(UTC).replace(tzinfo=None)
     as_of = instant.astimezone(NEWS_TIMEZONE).replace(tzinfo=None)
 
-    specs, frames = _read_frames(path, stage, as_of, max_held_back_share)
+    specs, frames = _read_frames(path, stage, as_of, allowed_currencies, max_held_back_share)
     suites = _run_suites(specs, frames, stage)
     status = _status(sum(s.failed_critical for s in suites),
                      sum(s.failed_warning for s in suites))
@@ -217,7 +218,7 @@ def validate_stage(warehouse_path: str | Path, stage: str, run_id: str,
 # ----------------------------------------------------------------- reading data
 
 
-def _read_frames(path: Path, stage: str, as_of: datetime,
+def _read_frames(path: Path, stage: str, as_of: datetime, allowed_currencies: Collection[str],
                  max_held_back_share: float) -> tuple[tuple[SuiteSpec, ...], dict[str, pd.DataFrame]]:
     """Read every asset's DataFrame through one read-only connection, then close it."""
     with duckdb.connect(str(path), read_only=True) as con:
@@ -226,8 +227,8 @@ def _read_frames(path: Path, stage: str, as_of: datetime,
             article_columns = [row[0] for row in con.execute(
                 "select column_name from information_schema.columns "
                 "where table_schema = 'marts' and table_name = 'dim_article'").fetchall()]
-        specs = suite_specs(stage, as_of=as_of, dim_article_columns=article_columns,
-                            max_held_back_share=max_held_back_share)
+        specs = suite_specs(stage, as_of=as_of, allowed_currencies=allowed_currencies,
+                            dim_article_columns=article_columns, max_held_back_share=max_held_back_share)
         frames = {spec.name: con.execute(spec.sql).df() for spec in specs}
     for name, frame in frames.items():
         logger.debug("read %s: %d rows", name, len(frame))

@@ -28,6 +28,9 @@ def airflow_env(home: Path, inbox: Path, warehouse: Path) -> dict[str, str]:
         "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
         "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
         "DO_NOT_TRACK": "1", "SCARF_NO_ANALYTICS": "true", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
+        # As the Makefile: the dbt producer never retries, so no Variable backs its XCom pushes.
+        "AIRFLOW__COSMOS__ENABLE_WATCHER_RELIABLE_RETRY": "False",
         "NEWS_INBOX": str(inbox), "WAREHOUSE_PATH": str(warehouse),
         "PIPELINE_WORK_DIR": str(home / "work"), "PAGE_STORE": str(home / "pages"),
     })

@@ -18,12 +18,23 @@ callback reads its own nodes' results from it.
 One DuckDB writer: the producer is the only task that writes the build file. The
 consumers only read XCom and run after the producer (never beside it); that order also
 lets `airflow dags test`, which runs one task at a time, finish without a triggerer.
+
+Cosmos and dbt are configured only through their public settings:
+
+- the build file: `profiles.yml` reads `env_var('DBT_DUCKDB_PATH')` when dbt runs, and the
+  producer's `env` (a templated field) is the path `prepare_build` returned for this run;
+- Cosmos's own options come from `AIRFLOW__COSMOS__*` (the Makefile, tests/airflow_runner.py,
+  scripts/airflow_stack.py): `ENABLE_WATCHER_RELIABLE_RETRY=False`, because the producer never
+  retries, so Cosmos need not back every XCom push up to an Airflow Variable;
+- dbt-duckdb's in-process DuckDB handle is released with its public
+  `DuckDBConnectionManager.close_all_connections()` after each dbt command.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 from collections.abc import Callable, Collection
 from pathlib import Path
@@ -35,11 +46,43 @@ log = logging.getLogger(__name__)
 
 PROFILE_NAME = "news_warehouse"
 TARGET_NAME = "dev"
-PRODUCER_TASK_ID = "dbt_producer_watcher"  # cosmos.constants.PRODUCER_WATCHER_TASK_ID
+# The files `dbt parse` reads (the Makefile's DBT_PROJECT_FILES): a manifest older than one of them is stale.
+DBT_SOURCE_SUFFIXES = (".sql", ".yml", ".csv")
+DBT_OUTPUT_DIRS = ("target", "logs", "dbt_packages")
+
+
+class StaleManifest(RuntimeError):
+    """The manifest Cosmos renders the group from is older than the dbt project."""
 
 
 def manifest_path(dbt_project_dir: Path) -> Path:
     return dbt_project_dir / "target" / "manifest.json"
+
+
+def check_manifest(dbt_project_dir: Path) -> Path:
+    """The manifest's path, once it exists and is newer than every dbt source file.
+
+    A stale manifest renders per-model tasks for nodes the producer's `dbt build` (which parses
+    the project itself) no longer reports, and such a task waits for its result forever.
+    """
+    manifest = manifest_path(dbt_project_dir)
+    if not manifest.exists():
+        raise FileNotFoundError(f"{manifest} is missing: run `make manifest` (dbt parse) first")
+    built = manifest.stat().st_mtime
+    for path in _dbt_source_files(dbt_project_dir):
+        if path.stat().st_mtime > built:
+            raise StaleManifest(f"{manifest} is older than {path}: run `make manifest` (dbt parse), "
+                                "or the dbt tasks would wait for nodes dbt no longer builds")
+    return manifest
+
+
+def _dbt_source_files(dbt_project_dir: Path):
+    for folder, dirs, files in os.walk(dbt_project_dir):
+        if Path(folder) == dbt_project_dir:
+            dirs[:] = [d for d in dirs if d not in DBT_OUTPUT_DIRS]
+        for name in files:
+            if name.endswith(DBT_SOURCE_SUFFIXES):
+                yield Path(folder) / name
 
 
 def dbt_results_path(run_id: str) -> Path:
@@ -111,63 +154,38 @@ def close_dbt_connection() -> None:
 
     Under the scheduler every task is its own process, but `airflow dags test` runs all
     tasks in one: without this, `validate_marts` could not open the build file.
+    `close_all_connections()` drops dbt-duckdb's shared environment, and with it the last
+    reference to its DuckDB connection, which closes it (the public call a dbt-duckdb
+    maintainer gives in https://github.com/duckdb/dbt-duckdb/issues/616). The profile's
+    other public switch, `keep_open: false`, also frees it but made `dbt build` ~40% slower here.
     """
     import sys
 
     if "dbt.adapters.duckdb.connections" not in sys.modules:
-        return
+        return  # dbt never ran in this process
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 
-    env = DuckDBConnectionManager._ENV
-    if env is not None:
-        env.close()
     DuckDBConnectionManager.close_all_connections()
 
 
-def _tune_cosmos() -> None:
-    """Two settings that cut the producer's overhead (measured: ~52 s -> ~30 s under the scheduler).
+def dbt_task_group(group_id: str = "dbt", *, build_path: str, **task_group_kwargs: Any):
+    """The Cosmos task group that seeds, builds and tests the dbt project on the build file.
 
-    Both touch astronomer-cosmos 1.15.1 (pinned) and fail safe: without them the run is only slower.
+    `build_path` is the DuckDB file dbt writes, rendered when the producer runs (a Jinja
+    template such as "{{ ti.xcom_pull(task_ids='prepare_build') }}"), never at parse time.
     """
-    from cosmos import settings
-
-    # The producer never retries (retries=0): no need to back every XCom push up to an Airflow Variable
-    # (same as AIRFLOW__COSMOS__ENABLE_WATCHER_RELIABLE_RETRY=False).
-    settings.enable_watcher_reliable_retry = False
-    # Push one event per dbt node (its final one) instead of four (start, compiling, executing, finished):
-    # each push is a call to the API server. Consumers only log these events.
-    from cosmos.operators._watcher import base
-
-    if hasattr(base, "_DBT_EVENT_ALLOWLIST") and hasattr(base, "_DBT_ERROR_EVENTS_TYPES"):
-        base._DBT_EVENT_ALLOWLIST = base._DBT_ERROR_EVENTS_TYPES | {"NodeFinished"}
-
-
-def _tests_by_defining_model(manifest: Path, tests_per_model: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Count a test only under the model it is declared on (dbt's `attached_node`).
-
-    Cosmos counts a `relationships` test under both models it touches; when dbt skips it
-    because the *other* model failed, the wrong `<model>.test` task turns red. A model
-    keeps its full list if it would otherwise have no test left (its sensor would wait forever).
-    """
-    nodes = json.loads(manifest.read_text(encoding="utf-8"))["nodes"]
-    out: dict[str, list[str]] = {}
-    for model_id, tests in tests_per_model.items():
-        own = [t for t in tests if nodes.get(t, {}).get("attached_node") in (None, model_id)]
-        out[model_id] = own or list(tests)
-    return out
-
-
-def dbt_task_group(group_id: str = "dbt", **task_group_kwargs: Any):
-    """The Cosmos task group that seeds, builds and tests the dbt project on the build file."""
     from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
-    from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, SeedRenderingBehavior, TestBehavior
+    from cosmos.constants import (
+        PRODUCER_WATCHER_TASK_ID,
+        ExecutionMode,
+        InvocationMode,
+        LoadMode,
+        SeedRenderingBehavior,
+        TestBehavior,
+    )
 
-    settings = load_settings()
-    project_dir = settings.dbt_project_dir
-    manifest = manifest_path(project_dir)
-    if not manifest.exists():
-        raise FileNotFoundError(f"{manifest} is missing: run `make manifest` (dbt parse) first")
-    _tune_cosmos()
+    project_dir = load_settings().dbt_project_dir
+    manifest = check_manifest(project_dir)
 
     group = DbtTaskGroup(
         group_id=group_id,
@@ -187,15 +205,16 @@ def dbt_task_group(group_id: str = "dbt", **task_group_kwargs: Any):
         ),
         render_config=RenderConfig(
             load_method=LoadMode.DBT_MANIFEST,
-            # The producer's `dbt build` runs the tests; `<model>.test` reports them per model.
+            # The producer's `dbt build` runs the tests; `<model>.test` reports them per model. A test on
+            # two models (relationships) counts under both, as Cosmos renders it.
             test_behavior=TestBehavior.AFTER_EACH,
             # Seeds are loaded by the producer's `dbt build` (before the models that read them).
             seed_rendering_behavior=SeedRenderingBehavior.NONE,
             emit_datasets=False,
         ),
         operator_args={
-            # profiles.yml reads the build file's path from DBT_DUCKDB_PATH.
-            "env": {"DBT_DUCKDB_PATH": str(settings.build_path)},
+            # profiles.yml reads the build file's path from DBT_DUCKDB_PATH; `env` is templated.
+            "env": {"DBT_DUCKDB_PATH": build_path},
             "append_env": True,
             "callback": after_dbt_command,
             "pre_execute": skip_when_dbt_did_not_run,
@@ -209,8 +228,7 @@ def dbt_task_group(group_id: str = "dbt", **task_group_kwargs: Any):
         **task_group_kwargs,
     )
 
-    producer = next(t for t in group if t.task_id == f"{group.group_id}.{PRODUCER_TASK_ID}")
-    producer.tests_per_model = _tests_by_defining_model(manifest, producer.tests_per_model)
+    producer = next(t for t in group if t.task_id == f"{group.group_id}.{PRODUCER_WATCHER_TASK_ID}")
     # Every consumer waits for the producer, whatever its outcome, so that each one reports
     # its own model's result: a failed model fails its own task, by name.
     roots = set(group.get_roots())

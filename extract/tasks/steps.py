@@ -1,10 +1,19 @@
-"""The steps of one pipeline run, as plain functions the DAG's tasks call.
+"""The steps of one pipeline run: one function per task of the DAG `news_warehouse_daily`.
+
+Each task of the DAG calls one function here with what Airflow knows of the run
+(its `dag_run`, or just its run id); the function reads the settings itself
+(`extract.tasks.settings`, from the environment at run time) and does the work,
+so the DAG file stays a thin description of the order of things.
 
 A run writes into a build copy of the warehouse (`<warehouse>.building`) and
 publishes it with an atomic rename only after the marts pass validation, so
 a failed run leaves the last good warehouse in place and a reader never sees
 a half-built one. DuckDB allows one writer per file: the steps run one after
 another and each closes its connection before the next opens the file.
+
+Every step is keyed on its run: the day it reads comes from the logical date,
+its files live under the run's own work folder, and running it again gives
+the same result.
 """
 
 from __future__ import annotations
@@ -16,17 +25,28 @@ import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from extract.clock import utc_now
-from extract.tasks.settings import Settings
+from extract.tasks.settings import Settings, load_settings
 from extract.warehouse import lock
+from extract.warehouse.run_log import run_folder_name
 
 log = logging.getLogger(__name__)
 
 # How long a run may go without renewing its hold on the build: longer than any one step
 # (the dbt build is the longest, minutes), short enough that a killed run frees the warehouse soon.
 BUILD_LEASE = timedelta(hours=2)
+
+
+class DagRun(Protocol):
+    """What the steps read of Airflow's `dag_run` (a manual run may have no logical date)."""
+
+    run_id: str
+    run_type: Any
+    logical_date: datetime | None
+    run_after: datetime
+    start_date: datetime | None
 
 
 def day_window(logical_date: datetime) -> tuple[datetime, datetime]:
@@ -40,68 +60,177 @@ def day_window(logical_date: datetime) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def claim_build(settings: Settings, run_id: str,
-                run_finished: Callable[[str], bool] | None = None) -> lock.Holder:
-    """Try to become the one run building the warehouse; returns whoever holds it now."""
-    holder = lock.claim(settings.lock_path, run_id, utc_now(), BUILD_LEASE, run_finished)
+def run_window(dag_run: DagRun) -> tuple[datetime, datetime]:
+    """The day a run reads: its logical date's, or (a manual run without one) the day it was started for."""
+    return day_window(dag_run.logical_date or dag_run.run_after)
+
+
+def run_work_dir(settings: Settings, run_id: str) -> Path:
+    """Where one run keeps its intermediate files (extraction output, dbt's run results)."""
+    return settings.work_dir / run_folder_name(run_id)
+
+
+# ------------------------------------------------------------------ the build lock
+
+
+def claim_warehouse(run_id: str, run_finished: Callable[[str], bool] | None = None) -> bool:
+    """Try to become the one run building the warehouse; True once this run holds it.
+
+    `run_finished` asks Airflow whether another run has ended (its lock is then stale).
+    """
+    holder = lock.claim(load_settings().lock_path, run_id, utc_now(), BUILD_LEASE, run_finished)
     if holder.run_id != run_id:
         log.info("waiting: run %s has been building the warehouse since %s", holder.run_id, holder.acquired_at)
-    return holder
+    return holder.run_id == run_id
+
+
+def run_has_ended(ti: Any) -> Callable[[str], bool]:
+    """Whether Airflow has seen a run of this DAG end, asked through the task instance `ti`.
+
+    A run of another Airflow home is unknown here, so only its lease can make its lock stale.
+    """
+
+    def ended(run_id: str) -> bool:
+        return ti.get_dr_count(dag_id=ti.dag_id, run_ids=[run_id], states=["success", "failed"]) > 0
+
+    return ended
 
 
 def hold_build(settings: Settings, run_id: str) -> None:
-    """Renew this run's hold on the build, or stop it if another run has taken the build over."""
+    """Renew this run's hold on the build, or stop it (LockLost) if another run has taken the build over."""
     lock.renew(settings.lock_path, run_id, utc_now(), BUILD_LEASE)
 
 
-def release_build(settings: Settings, run_id: str) -> bool:
+def release_build(run_id: str) -> bool:
+    """Free the warehouse for the next run (publish, and the DAG's failure callback); True if this run held it."""
+    settings = load_settings()
     released = lock.release(settings.lock_path, run_id)
     if released:
         log.info("run %s released %s", run_id, settings.lock_path)
     return released
 
 
-def prepare_build(settings: Settings, run_id: str) -> Path:
-    """Start the build file from the published warehouse, so history carries over."""
+# ------------------------------------------------------------------ the tasks, in order
+
+
+def prepare_build(run_id: str) -> str:
+    """Start the build file from the published warehouse, so history carries over; returns its path."""
+    from extract.warehouse.load import apply_schema, connect
+
+    settings = load_settings()
     hold_build(settings, run_id)
     build = settings.build_path
     build.unlink(missing_ok=True)
     Path(str(build) + ".wal").unlink(missing_ok=True)
     if settings.warehouse_path.exists():
         shutil.copy2(settings.warehouse_path, build)
-    from extract.warehouse.load import apply_schema, connect
-
     con = connect(build)
     try:
         apply_schema(con)
     finally:
         con.close()
-    return build
+    return str(build)
 
 
-def fetch_news(settings: Settings, window_start: datetime) -> dict[str, Any]:
+def fetch_news(dag_run: DagRun) -> dict[str, Any]:
     """Fetch new articles from the configured feeds into the page store.
 
-    Pages are stamped with the run's window start, so each page belongs to the
-    run that fetched it and a re-run of that day finds the same pages.
+    Pages are stamped with the start of the run's day, so each page belongs to the
+    run that fetched it and a re-run of that day finds the same pages. A backfill
+    fetches nothing: past days are re-processed from the page store.
     """
+    settings = load_settings()
+    hold_build(settings, dag_run.run_id)
+    if str(dag_run.run_type).endswith("backfill"):
+        return {"skipped": "backfill: past days are re-processed from the page store"}
     if settings.sources_config is None:
         return {"skipped": "NEWS_SOURCES is not set: the inbox is the only source"}
     from extract.sources.fetch import fetch_new
 
-    report = fetch_new(settings.sources_config, settings.page_store, now=window_start)
+    report = fetch_new(settings.sources_config, settings.page_store, now=run_window(dag_run)[0])
     log.info("fetch: %s", report.counts())
     return report.to_dict()
 
 
-def extract_inputs(settings: Settings, run_id: str, window_start: datetime, window_end: datetime,
-                   reprocess: bool = False) -> Path:
-    """Parse the inbox and the pages fetched in this run's window; write rows for the load step.
+def extract_articles(dag_run: DagRun, reprocess: bool = False) -> str:
+    """Parse the inbox and the pages fetched on the run's day; write rows for `load_raw`.
 
     Inputs the warehouse already holds with the same content (and, for articles,
     the same extractor version) are skipped, so a re-run does no work and changes
-    nothing; `reprocess` parses everything again.
+    nothing; `reprocess` parses everything again. Returns the file written.
     """
+    settings = load_settings()
+    hold_build(settings, dag_run.run_id)
+    start, end = run_window(dag_run)
+    return str(_extract(settings, dag_run.run_id, start, end, reprocess))
+
+
+def load_raw(run_id: str) -> dict[str, int]:
+    """Load what `extract_articles` wrote for this run into raw.* and the ledger; returns the counts."""
+    from extract.warehouse.load import connect, load_batch
+
+    settings = load_settings()
+    hold_build(settings, run_id)
+    payload = json.loads(_extracted_path(settings, run_id).read_text(encoding="utf-8"))
+    con = connect(settings.build_path)
+    try:
+        result = load_batch(con, payload["articles"], payload["rejected"], run_id, utc_now())
+    finally:
+        con.close()
+    counts = dict(result.__dict__)
+    counts["n_unchanged"] = len(payload.get("unchanged", []))
+    counts["n_inputs"] += counts["n_unchanged"]
+    return counts
+
+
+def validate_raw(run_id: str) -> dict[str, str]:
+    """The `<asset>.raw` suites on the build file; a failed critical expectation fails the task for good."""
+    return _validate("raw", run_id)
+
+
+def validate_marts(run_id: str) -> dict[str, str]:
+    """The `<asset>.marts` suites on the build file, after dbt."""
+    return _validate("marts", run_id)
+
+
+def publish(dag_run: DagRun, counts: dict[str, int]) -> str:
+    """Record the run in audit.run_log, swap the build in with one atomic rename, free the build.
+
+    Returns the run's summary. A retry after the rename finds the build already published.
+    """
+    from extract.warehouse.load import connect
+    from extract.warehouse.run_log import record_run
+    from extract.warehouse.summary import summary
+
+    settings = load_settings()
+    hold_build(settings, dag_run.run_id)
+    if not settings.build_path.exists():
+        # Without this check a retry would open (and so create) an empty build file and publish it.
+        if not _published(settings, dag_run.run_id):
+            raise FileNotFoundError(f"{settings.build_path} is missing and run {dag_run.run_id} was not published: "
+                                    "run the DAG again from prepare_build")
+        log.info("run %s was already published", dag_run.run_id)
+    else:
+        con = connect(settings.build_path)
+        try:
+            record_run(con, dag_run.run_id, dag_run.logical_date, dag_run.start_date or utc_now(), utc_now(), counts)
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        os.replace(settings.build_path, settings.warehouse_path)
+        log.info("published %s", settings.warehouse_path)
+    release_build(dag_run.run_id)
+    return summary(settings.warehouse_path)
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _extracted_path(settings: Settings, run_id: str) -> Path:
+    return run_work_dir(settings, run_id) / "extracted.json"
+
+
+def _extract(settings: Settings, run_id: str, window_start: datetime, window_end: datetime, reprocess: bool) -> Path:
     from extract.nlp.people import Gazetteer
     from extract.nlp.pipeline import process_document
     from extract.nlp.reference import load_reference
@@ -135,7 +264,7 @@ def extract_inputs(settings: Settings, run_id: str, window_start: datetime, wind
         else:
             articles.append({"article_id": result.article_id, "source_uri": result.source_uri,
                              "content_hash": result.content_hash, "tables": result.tables})
-    out = run_work_dir(settings, run_id) / "extracted.json"
+    out = _extracted_path(settings, run_id)
     out.parent.mkdir(parents=True, exist_ok=True)
     payload = {"articles": articles, "rejected": rejected, "unchanged": unchanged}
     out.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
@@ -143,87 +272,30 @@ def extract_inputs(settings: Settings, run_id: str, window_start: datetime, wind
     return out
 
 
-def load_extracted(settings: Settings, extracted: Path, run_id: str) -> dict[str, int]:
-    from extract.warehouse.load import connect, load_batch
+def _validate(stage: str, run_id: str) -> dict[str, str]:
+    from airflow.sdk.exceptions import AirflowFailException
 
-    payload = json.loads(extracted.read_text(encoding="utf-8"))
-    con = connect(settings.build_path)
-    try:
-        result = load_batch(con, payload["articles"], payload["rejected"], run_id, utc_now())
-    finally:
-        con.close()
-    counts = dict(result.__dict__)
-    counts["n_unchanged"] = len(payload.get("unchanged", []))
-    counts["n_inputs"] += counts["n_unchanged"]
-    return counts
-
-
-def validate(settings: Settings, stage: str, run_id: str, as_of: datetime) -> dict[str, Any]:
+    from expectations.suites import currencies_with_rates
     from expectations.validate import validate_stage
 
-    result = validate_stage(settings.build_path, stage, run_id, settings.reports_dir / _safe(run_id), as_of=as_of,
+    settings = load_settings()
+    hold_build(settings, run_id)
+    result = validate_stage(settings.build_path, stage, run_id, settings.reports_dir / run_folder_name(run_id),
+                            as_of=utc_now(), allowed_currencies=currencies_with_rates(settings.seeds_dir),
                             max_held_back_share=settings.max_held_back_share)
+    if result.status == "failed":
+        # A data problem: retrying cannot fix it, and the build must not be published.
+        raise AirflowFailException(f"critical expectations failed in stage {stage}: see {result.report_path}")
     return {"stage": stage, "status": result.status, "report": str(result.report_path)}
 
 
-def publish(settings: Settings, run: dict[str, Any]) -> None:
-    """Record the run, swap the build file in with one atomic rename, and free the build for the next run."""
-    from extract.warehouse.load import connect, record_run
-
-    hold_build(settings, run["run_id"])
-    con = connect(settings.build_path)
-    try:
-        record_run(con, run)
-        con.execute("checkpoint")
-    finally:
-        con.close()
-    os.replace(settings.build_path, settings.warehouse_path)
-    log.info("published %s", settings.warehouse_path)
-    release_build(settings, run["run_id"])
-
-
-def summary(warehouse: Path) -> str:
-    """The short report `make run` prints at the end."""
+def _published(settings: Settings, run_id: str) -> bool:
     from extract.warehouse.load import connect
 
-    con = connect(warehouse, read_only=True)
+    if not settings.warehouse_path.exists():
+        return False
+    con = connect(settings.warehouse_path, read_only=True)
     try:
-        run = con.execute(
-            "select run_id, n_inputs, n_loaded, n_duplicates, n_rejected, validation_status "
-            "from audit.run_log order by finished_at desc limit 1").fetchone()
-        calls = con.execute("select count(*) from marts.fct_call").fetchone()[0]
-        aid = con.execute("select count(*) from marts.fct_aid").fetchone()[0]
-        rejected = con.execute(
-            "select source_uri, reason from audit.input_ledger where status = 'rejected' order by source_uri").fetchall()
-        held_back = []
-        if con.execute("select count(*) from information_schema.tables "
-                       "where table_schema = 'audit' and table_name = 'quarantine'").fetchone()[0]:
-            held_back = con.execute("select fact_type, rule, count(*) from audit.quarantine "
-                                    "group by all order by 3 desc, 1, 2").fetchall()
+        return con.execute("select count(*) from audit.run_log where run_id = ?", [run_id]).fetchone()[0] > 0
     finally:
         con.close()
-    if run is None:
-        return f"No run recorded in {warehouse}."
-    run_id, n_inputs, n_loaded, n_dup, n_rej, status = run
-    lines = [
-        f"run {run_id}",
-        f"  articles read: {n_inputs} (loaded {n_loaded}, duplicates {n_dup}, rejected {n_rej})",
-        f"  calls in marts.fct_call: {calls}",
-        f"  aid rows in marts.fct_aid: {aid}",
-        f"  held back in audit.quarantine: {sum(n for *_, n in held_back)}"
-        + "".join(f"\n    {fact_type}: {rule} ({n})" for fact_type, rule, n in held_back),
-        f"  validation: {status}",
-        f"  warehouse: {warehouse}",
-        f"  validation report: {warehouse.parent / 'reports' / _safe(run_id)}",
-    ]
-    lines += [f"  rejected: {uri}: {reason}" for uri, reason in rejected]
-    return "\n".join(lines)
-
-
-def run_work_dir(settings: Settings, run_id: str) -> Path:
-    """Where one run keeps its intermediate files (extraction output, dbt's run results)."""
-    return settings.work_dir / _safe(run_id)
-
-
-def _safe(run_id: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in run_id)

@@ -166,15 +166,3 @@ def _record_ledger(con: duckdb.DuckDBPyConnection, ledger: list[LedgerEntry], ru
         """,
         [[e.source_uri, e.content_hash, e.status, e.reason, e.article_id, now, run_id] for e in ledger],
     )
-
-
-def record_run(con: duckdb.DuckDBPyConnection, run: dict[str, Any]) -> None:
-    apply_schema(con)
-    held_back = con.execute(
-        "select count(*) from information_schema.tables where table_schema = 'audit' and table_name = 'quarantine'"
-    ).fetchone()[0]
-    if held_back:  # dbt builds audit.quarantine; a run that never reached dbt has none
-        run = run | {"n_quarantined": con.execute(
-            "select count(distinct (fact_type, fact_key)) from audit.quarantine").fetchone()[0]}
-    con.execute("delete from audit.run_log where run_id = ?", [run["run_id"]])
-    _insert(con, "audit.run_log", [run])

@@ -10,24 +10,30 @@ The lock file holds who owns it and until when (a lease). A lock is stale, and
 is taken over, when its lease has run out or when Airflow reports its run as
 finished: a run killed before it could release the lock blocks nobody for long.
 Each step that writes renews the lease and checks the lock is still its own.
-Reading and writing the lock happen under `flock` on a companion file, so two
-runs never both see the lock free.
+Reading and writing the lock happen under an OS file lock (`filelock`) on a
+companion `.guard` file, held for milliseconds, so two runs never both see the
+lock free. The OS drops that guard when its process dies, so a killed run never
+leaves it held.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import os
 import socket
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from filelock import FileLock
+
 log = logging.getLogger(__name__)
+
+# The guard is held only while the lock file is read and rewritten; waiting this long means
+# something is wrong (a hung filesystem), and saying so beats waiting forever.
+GUARD_TIMEOUT_SECONDS = 60
 
 
 class LockLost(RuntimeError):
@@ -109,16 +115,10 @@ def read_holder(lock_path: Path) -> Holder | None:
                              "delete it") from err
 
 
-@contextmanager
-def _guarded(lock_path: Path) -> Iterator[None]:
+def _guarded(lock_path: Path) -> FileLock:
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    guard = Path(str(lock_path) + ".guard")
-    with guard.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    # No fallback to a soft (marker-file) lock: a marker left by a killed process would block every run.
+    return FileLock(f"{lock_path}.guard", timeout=GUARD_TIMEOUT_SECONDS, fallback_to_soft=False)
 
 
 def _write(lock_path: Path, holder: Holder) -> None:

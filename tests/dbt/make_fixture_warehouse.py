@@ -387,17 +387,10 @@ def build_fixture_warehouse(db_path: Path, seeds_dir: Path = DBT_PROJECT_DIR / "
 
 
 def release_dbt_connection() -> None:
-    """Close the DuckDB handle dbt-duckdb keeps in-process after a run."""
-    try:
-        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-    except ImportError:  # pragma: no cover
-        return
-    env = DuckDBConnectionManager._ENV
-    if env is not None:
-        try:
-            env.close()
-        finally:
-            DuckDBConnectionManager.close_all_connections()
+    """Close the DuckDB handle dbt-duckdb keeps in-process after a run (its public call, as the DAG does)."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    DuckDBConnectionManager.close_all_connections()
 
 
 def run_dbt(args: list[str], db_path: Path, work_dir: Path, project_dir: Path = DBT_PROJECT_DIR):

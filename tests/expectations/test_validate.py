@@ -17,13 +17,14 @@ if str(REPO) not in sys.path:  # the project is not installed into the venv
     sys.path.insert(0, str(REPO))
 
 from expectations.suites import (
-    ALLOWED_CURRENCIES,
     STAGES,
+    currencies_with_rates,
     suite_specs,
 )
 from expectations.validate import validate_stage
 
 SCHEMA_SQL = REPO / "extract" / "warehouse" / "schema.sql"
+CURRENCIES = currencies_with_rates(REPO / "dbt_project" / "seeds")
 # The validation's instant, fixed: "in the future" must mean the same thing on any day the tests run.
 AS_OF = datetime(2025, 6, 1, 12, 0)
 
@@ -131,7 +132,7 @@ def _failed_expectations(path: Path, run_id: str) -> set[tuple[str, str]]:
 
 def test_good_marts_pass(warehouse: Path, report_dir: Path) -> None:
     started = time.perf_counter()
-    result = validate_stage(warehouse, "marts", "run-1", report_dir, as_of=AS_OF)
+    result = validate_stage(warehouse, "marts", "run-1", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
     elapsed = time.perf_counter() - started
     print(f"validate_stage(marts) took {elapsed:.2f} s")
 
@@ -149,7 +150,7 @@ def test_good_marts_pass(warehouse: Path, report_dir: Path) -> None:
 
 
 def test_good_raw_pass(warehouse: Path, report_dir: Path) -> None:
-    result = validate_stage(warehouse, "raw", "run-1", report_dir, as_of=AS_OF)
+    result = validate_stage(warehouse, "raw", "run-1", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
     assert result.status == "passed", result.failures
     assert set(result.counts) == {"raw_articles.raw", "raw_article_calls.raw",
                                   "raw_aid_mentions.raw"}
@@ -159,7 +160,7 @@ def test_good_raw_pass(warehouse: Path, report_dir: Path) -> None:
 def test_call_after_its_article_fails(warehouse: Path, report_dir: Path) -> None:
     # art-1 was published on 19 March; a call on 20 March cannot be in it.
     _execute(warehouse, "update marts.fct_call set call_date = date '2025-03-20'")
-    result = validate_stage(warehouse, "marts", "run-2", report_dir, as_of=AS_OF)
+    result = validate_stage(warehouse, "marts", "run-2", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
 
     assert result.status == "failed"
     assert _failed_expectations(warehouse, "run-2") == {
@@ -181,10 +182,10 @@ def test_month_precision_publication_allows_later_day(warehouse: Path,
             published_precision = 'month' where article_id = 'art-1';
         update marts.fct_call set call_date = date '2025-03-20';
     """)
-    assert validate_stage(warehouse, "marts", "run-m", report_dir, as_of=AS_OF).status == "passed"
+    assert validate_stage(warehouse, "marts", "run-m", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES).status == "passed"
     # ...but not one in April.
     _execute(warehouse, "update marts.fct_call set call_date = date '2025-04-02'")
-    result = validate_stage(warehouse, "marts", "run-m", report_dir, as_of=AS_OF)
+    result = validate_stage(warehouse, "marts", "run-m", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
     assert result.status == "failed"
     assert _failed_expectations(warehouse, "run-m") == {
         ("fct_call.marts", "call_not_after_reporting_article")}
@@ -193,7 +194,7 @@ def test_month_precision_publication_allows_later_day(warehouse: Path,
 def test_unknown_country_in_bridge_fails(warehouse: Path, report_dir: Path) -> None:
     _execute(warehouse, "update marts.bridge_call_participant set country_iso3 = 'XXX' "
                         "where actor_id = 'trump'")
-    result = validate_stage(warehouse, "marts", "run-3", report_dir, as_of=AS_OF)
+    result = validate_stage(warehouse, "marts", "run-3", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
 
     assert result.status == "failed"
     assert _failed_expectations(warehouse, "run-3") == {
@@ -208,7 +209,7 @@ def test_unknown_actor_and_single_country_call_fail(warehouse: Path,
         update marts.bridge_call_participant set actor_key = null where actor_id = 'trump';
         update marts.bridge_call_participant set country_iso3 = 'USA';
     """)
-    result = validate_stage(warehouse, "marts", "run-4", report_dir, as_of=AS_OF)
+    result = validate_stage(warehouse, "marts", "run-4", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
 
     assert result.status == "failed"
     assert _failed_expectations(warehouse, "run-4") == {
@@ -223,7 +224,7 @@ def test_unknown_actor_and_single_country_call_fail(warehouse: Path,
 def test_call_in_the_future_fails(warehouse: Path, report_dir: Path) -> None:
     after = (AS_OF + timedelta(days=2)).date()
     _execute(warehouse, f"update marts.fct_call set call_date = date '{after}'")
-    validate_stage(warehouse, "marts", "run-5", report_dir, as_of=AS_OF)
+    validate_stage(warehouse, "marts", "run-5", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
     assert ("fct_call.marts", "call_date_in_range") in _failed_expectations(warehouse, "run-5")
 
 
@@ -231,14 +232,14 @@ def test_article_published_after_it_was_fetched_fails_whenever_validated(warehou
     # Published 2 days after its page was fetched: wrong on any validation day, even years later.
     _execute(warehouse, "update raw.articles set published_on = date '2025-03-21', published_at = null")
     for run_id, as_of in (("run-p1", AS_OF), ("run-p2", datetime(2031, 1, 1))):
-        assert validate_stage(warehouse, "raw", run_id, report_dir, as_of=as_of).status == "failed"
+        assert validate_stage(warehouse, "raw", run_id, report_dir, as_of=as_of, allowed_currencies=CURRENCIES).status == "failed"
         assert _failed_expectations(warehouse, run_id) == {("raw_articles.raw", "published_not_after_fetch")}
 
 
 def test_malformed_call_fails(warehouse: Path, report_dir: Path) -> None:
     _execute(warehouse, "update marts.fct_call set participant_countries = 'RUS|usa', "
                         "n_participants = 1, mode = 'letter'")
-    result = validate_stage(warehouse, "marts", "run-f", report_dir, as_of=AS_OF)
+    result = validate_stage(warehouse, "marts", "run-f", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
     assert result.status == "failed"
     assert _failed_expectations(warehouse, "run-f") == {
         ("fct_call.marts", "participant_countries_format"),
@@ -249,7 +250,7 @@ def test_malformed_call_fails(warehouse: Path, report_dir: Path) -> None:
 
 def test_warning_only_problem_warns(warehouse: Path, report_dir: Path) -> None:
     _execute(warehouse, "update marts.fct_aid set recipient_iso3 = 'USA'")
-    result = validate_stage(warehouse, "marts", "run-6", report_dir, as_of=AS_OF)
+    result = validate_stage(warehouse, "marts", "run-6", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
 
     assert result.status == "warned"
     assert result.counts["fct_aid.marts"]["failed_warning"] == 1
@@ -260,13 +261,13 @@ def test_warning_only_problem_warns(warehouse: Path, report_dir: Path) -> None:
 
 def test_raw_warning_and_critical(warehouse: Path, report_dir: Path) -> None:
     _execute(warehouse, "update raw.aid_mentions set donor_iso3 = null")
-    assert validate_stage(warehouse, "raw", "run-7", report_dir, as_of=AS_OF).status == "warned"
+    assert validate_stage(warehouse, "raw", "run-7", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES).status == "warned"
 
     _execute(warehouse, """
         update raw.aid_mentions set currency = 'XYZ';
         update raw.article_calls set date_precision = null;
     """)
-    result = validate_stage(warehouse, "raw", "run-7", report_dir, as_of=AS_OF)
+    result = validate_stage(warehouse, "raw", "run-7", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
     assert result.status == "failed"
     assert _failed_expectations(warehouse, "run-7") == {
         ("raw_aid_mentions.raw", "donor_not_null"),
@@ -276,30 +277,30 @@ def test_raw_warning_and_critical(warehouse: Path, report_dir: Path) -> None:
 
 
 def test_rerun_with_same_run_id_replaces_rows(warehouse: Path, report_dir: Path) -> None:
-    first = validate_stage(warehouse, "marts", "run-8", report_dir, as_of=AS_OF)
+    first = validate_stage(warehouse, "marts", "run-8", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
     n_first = _query(warehouse, "select count(*) from audit.validation_results "
                                 "where run_id = 'run-8'")[0][0]
     assert n_first == sum(c["evaluated"] for c in first.counts.values()) > 0
 
     _execute(warehouse, "update marts.fct_aid set recipient_iso3 = 'USA'")
-    second = validate_stage(warehouse, "marts", "run-8", report_dir, as_of=AS_OF)
+    second = validate_stage(warehouse, "marts", "run-8", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
     assert second.status == "warned"
     assert _query(warehouse, "select count(*), count(*) filter (where not success) "
                              "from audit.validation_results where run_id = 'run-8'") == [
         (n_first, 1)]
 
     # the raw stage of the same run keeps its own rows; another run adds its own
-    validate_stage(warehouse, "raw", "run-8", report_dir, as_of=AS_OF)
-    validate_stage(warehouse, "marts", "run-9", report_dir, as_of=AS_OF)
+    validate_stage(warehouse, "raw", "run-8", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
+    validate_stage(warehouse, "marts", "run-9", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
     per_run = dict(_query(warehouse, "select run_id, count(*) from audit.validation_results "
                                      "group by run_id"))
-    n_raw = sum(len(s.expectations) for s in suite_specs("raw", as_of=first.validated_at))
+    n_raw = sum(len(s.expectations) for s in suite_specs("raw", as_of=first.validated_at, allowed_currencies=CURRENCIES))
     assert per_run == {"run-8": n_first + n_raw, "run-9": n_first}
 
 
 def test_reports_are_self_contained(warehouse: Path, report_dir: Path) -> None:
     _execute(warehouse, "update marts.fct_call set call_date = date '2025-03-20'")
-    result = validate_stage(warehouse, "marts", "run-10", report_dir, as_of=AS_OF)
+    result = validate_stage(warehouse, "marts", "run-10", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
 
     assert result.report_path == report_dir / "validation_marts.html"
     page = result.report_path.read_text(encoding="utf-8")
@@ -316,26 +317,26 @@ def test_reports_are_self_contained(warehouse: Path, report_dir: Path) -> None:
 
 def test_unknown_stage_is_rejected(warehouse: Path, report_dir: Path) -> None:
     with pytest.raises(ValueError, match="unknown stage"):
-        validate_stage(warehouse, "staging", "run-x", report_dir, as_of=AS_OF)
+        validate_stage(warehouse, "staging", "run-x", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
 
 
 def test_missing_warehouse_is_an_error(tmp_path: Path, report_dir: Path) -> None:
     with pytest.raises(FileNotFoundError):
-        validate_stage(tmp_path / "nope.duckdb", "raw", "run-x", report_dir, as_of=AS_OF)
+        validate_stage(tmp_path / "nope.duckdb", "raw", "run-x", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
 
 
 def test_suites_are_well_formed() -> None:
     from datetime import datetime
 
     for stage in STAGES:
-        specs = suite_specs(stage, as_of=datetime(2025, 6, 1, 12, 0))
+        specs = suite_specs(stage, as_of=datetime(2025, 6, 1, 12, 0), allowed_currencies=CURRENCIES)
         assert len(specs) == {"raw": 3, "marts": 4}[stage]
         for spec in specs:
             assert spec.name == f"{spec.asset}.{stage}"
             names = [e.name for e in spec.expectations]
             assert len(names) == len(set(names)), spec.name
             assert {e.severity for e in spec.expectations} <= {"critical", "warning"}
-    assert len(ALLOWED_CURRENCIES) == len(set(ALLOWED_CURRENCIES)) and {"USD", "VND", "EUR"} <= set(ALLOWED_CURRENCIES)
+    assert len(CURRENCIES) == len(set(CURRENCIES)) and {"USD", "VND", "EUR"} <= set(CURRENCIES)
 
 
 def test_suites_module_imports_nothing_heavy() -> None:
@@ -347,11 +348,11 @@ def test_suites_module_imports_nothing_heavy() -> None:
 
 def test_an_undated_call_passes_only_with_precision_unknown(warehouse: Path, report_dir: Path) -> None:
     _execute(warehouse, "update marts.fct_call set call_date = null, date_precision = 'unknown'")
-    validate_stage(warehouse, "marts", "run-u1", report_dir, as_of=AS_OF)
+    validate_stage(warehouse, "marts", "run-u1", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
     assert not {e for e in _failed_expectations(warehouse, "run-u1") if e[0] == "fct_call.marts"}
 
     _execute(warehouse, "update marts.fct_call set date_precision = 'day'")
-    assert validate_stage(warehouse, "marts", "run-u2", report_dir, as_of=AS_OF).status == "failed"
+    assert validate_stage(warehouse, "marts", "run-u2", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES).status == "failed"
     assert ("fct_call.marts", "undated_exactly_when_unknown") in _failed_expectations(warehouse, "run-u2")
 
 
@@ -359,10 +360,10 @@ def test_a_few_held_back_facts_warn_and_a_systemic_share_fails(warehouse: Path, 
     _execute(warehouse, "insert into audit.quarantine values "
                         "('aid', 'aid-x', 'unknown_country', '{}', 'run-0', timestamp '2025-03-19 09:05')")
     # one aid amount held back beside one published: half of them, above the 25 % limit
-    assert validate_stage(warehouse, "marts", "run-q1", report_dir, as_of=AS_OF).status == "failed"
+    assert validate_stage(warehouse, "marts", "run-q1", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES).status == "failed"
     assert ("quarantine.marts", "held_back_share_below_limit") in _failed_expectations(warehouse, "run-q1")
 
-    result = validate_stage(warehouse, "marts", "run-q2", report_dir, as_of=AS_OF, max_held_back_share=0.6)
+    result = validate_stage(warehouse, "marts", "run-q2", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES, max_held_back_share=0.6)
     assert ("quarantine.marts", "no_fact_held_back") in _failed_expectations(warehouse, "run-q2")
     assert ("quarantine.marts", "held_back_share_below_limit") not in _failed_expectations(warehouse, "run-q2")
     assert result.counts["quarantine.marts"]["failed_critical"] == 0
@@ -371,7 +372,7 @@ def test_a_few_held_back_facts_warn_and_a_systemic_share_fails(warehouse: Path, 
 def test_a_mart_emptied_since_the_last_published_run_fails(warehouse: Path, report_dir: Path) -> None:
     _execute(warehouse, "insert into audit.run_log (run_id, started_at, finished_at, n_calls, n_aid) values "
                         "('run-before', timestamp '2025-03-18 00:00', timestamp '2025-03-18 00:10', 4, 2)")
-    assert validate_stage(warehouse, "marts", "run-e1", report_dir, as_of=AS_OF).status == "passed"
+    assert validate_stage(warehouse, "marts", "run-e1", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES).status == "passed"
     _execute(warehouse, "delete from marts.fct_aid")
-    assert validate_stage(warehouse, "marts", "run-e2", report_dir, as_of=AS_OF).status == "failed"
+    assert validate_stage(warehouse, "marts", "run-e2", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES).status == "failed"
     assert ("quarantine.marts", "mart_not_emptied") in _failed_expectations(warehouse, "run-e2")

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 
-from extract.tasks.dbt_group import after_dbt_command, dbt_results_path, failed_nodes, report_failed_nodes
+import pytest
+
+from extract.tasks.dbt_group import (
+    StaleManifest,
+    after_dbt_command,
+    check_manifest,
+    dbt_results_path,
+    failed_nodes,
+    report_failed_nodes,
+)
 
 RUN_RESULTS = {"results": [
     {"unique_id": "model.news_warehouse.fct_call", "status": "success", "message": "OK"},
@@ -38,3 +48,23 @@ def test_the_producers_results_reach_the_failing_tasks_log(tmp_path, monkeypatch
         report_failed_nodes(FCT_CALL_TESTS)(context)
     assert "dbt fail: not_null_fct_call_call_date: Got 3 results" in caplog.text
     assert "unique_fct_call_call_id" not in caplog.text and "relationships_fct_aid" not in caplog.text
+
+
+def test_a_manifest_older_than_the_dbt_project_stops_the_dag_with_what_to_do(tmp_path):
+    project = tmp_path / "dbt_project"
+    (project / "models").mkdir(parents=True)
+    (project / "target").mkdir()
+    model = project / "models" / "fct_call.sql"
+    model.write_text("select 1", encoding="utf-8")
+    with pytest.raises(FileNotFoundError, match="make manifest"):
+        check_manifest(project)
+    manifest = project / "target" / "manifest.json"
+    manifest.write_text("{}", encoding="utf-8")
+    os.utime(model, (1_000_000, 1_000_000))
+    os.utime(manifest, (2_000_000, 2_000_000))
+    (project / "target" / "run_results.json").write_text("{}", encoding="utf-8")  # dbt's output is not a source
+    os.utime(project / "target" / "run_results.json", (3_000_000, 3_000_000))
+    assert check_manifest(project) == manifest
+    os.utime(model, (3_000_000, 3_000_000))
+    with pytest.raises(StaleManifest, match=r"older than .*fct_call.sql: run `make manifest`"):
+        check_manifest(project)
