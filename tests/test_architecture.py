@@ -27,12 +27,8 @@ ALL_ROOTS = (*SOURCE_ROOTS, "scripts", "dashboard", "tests")
 UNITS = ("extract.sources", "extract.nlp", "extract.warehouse", "extract.tasks", "extract.scoring")
 NLP_FORBIDDEN = ("airflow", "duckdb", "dbt", "great_expectations", "cosmos", "httpx",
                  "extract.tasks", "extract.warehouse")
-# Edges between units allowed for now, each with why. extract.sources.inbox imports
-# extract.nlp.sentences.vietnamese_letter_share lazily; its owner is removing that import, and
-# this entry goes with it (the rule itself, sources never importing nlp, stays).
-ALLOWED_EDGES = {
-    ("extract.sources", "extract.nlp"): {"extract.sources.inbox"},
-}
+# Edges between units allowed despite the rules, each with why: none today.
+ALLOWED_EDGES: dict[tuple[str, str], set[str]] = {}
 
 
 def _files(roots: tuple[str, ...]) -> Iterator[Path]:
@@ -123,7 +119,7 @@ def test_no_import_cycle_between_packages():
 
 def test_sources_do_not_import_nlp():
     importing = _unit_graph().get(("extract.sources", "extract.nlp"), set())
-    unexpected = importing - ALLOWED_EDGES[("extract.sources", "extract.nlp")]
+    unexpected = importing - ALLOWED_EDGES.get(("extract.sources", "extract.nlp"), set())
     assert not unexpected, f"extract.sources must not import extract.nlp (nlp reads sources' documents): {sorted(unexpected)}"
 
 
