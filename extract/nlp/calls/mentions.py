@@ -20,6 +20,7 @@ from extract.nlp.calls.cues import (
     MULTILATERAL,
     NEGATIVE,
     NEW_CLAUSE,
+    OFFICE_OF_BOTH,
     PARTY_LINK,
     PARTY_SPLIT,
     PLACE,
@@ -141,7 +142,7 @@ def _mentions_at(index: int, sentence: str, people: list[Person], memory: Articl
         if ANAPHOR_PARTIES.search(sentence) and antecedent is not None:
             # Borrowed parties can join a call the article names elsewhere, or date it,
             # but do not on their own make an undated call.
-            parties = unique_parties(list(antecedent) + parties)
+            parties = unique_parties(_office_holders_of(sentence, people, antecedent) + parties)
             structured = False
         elif not date:
             return []
@@ -152,6 +153,17 @@ def _mentions_at(index: int, sentence: str, people: list[Person], memory: Articl
                 weak_date=weak and pair_date is None, trigger_start=trigger.start())
         for pair, pair_date in _split_counterparts(sentence, parties, trigger, clause_end)
     ]
+
+
+def _office_holders_of(sentence: str, people: list[Person], antecedent: list[Person]) -> list[Person]:
+    """"Ngoại trưởng hai nước": the office, in each country of the call just reported (the holders are
+    found on the call date); without a title before "hai nước", the people themselves."""
+    title = next((p for p in people if p.kind == "role" and p.role and not p.country_iso3
+                  and OFFICE_OF_BOTH.match(sentence, p.end)), None)
+    if title is None:
+        return list(antecedent)
+    countries = list(dict.fromkeys(p.country_iso3 for p in antecedent if p.country_iso3))
+    return [Person(title.start, title.end, title.text, country, title.role, kind="role") for country in countries]
 
 
 def _weak_date(sentence: str, date: DateMention) -> bool:

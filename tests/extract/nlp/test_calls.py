@@ -354,3 +354,13 @@ def test_a_known_publication_day_bounds_the_call_date_not_an_older_file_time(cal
     calls = calls_in("Ngày 3/5/2024, Tổng thống Mỹ Joe Biden đã điện đàm với Thủ tướng Nhật Bản Kishida Fumio.",
                      published=date(2024, 5, 4), as_of=date(2020, 1, 1))
     assert [c.resolved.value for c in calls] == [date(2024, 5, 3)]
+
+
+def test_the_office_of_both_sides_is_held_by_someone_in_each_country(calls_in):
+    text = ("Tổng thống Mỹ Joe Biden điện đàm với Thủ tướng Nhật Bản Kishida Fumio ngày 4/1/2022.\n"
+            "Hai ngày sau, Ngoại trưởng hai nước đã điện đàm về an ninh khu vực.")
+    calls = {c.resolved.value.isoformat(): c for c in calls_in(text)}
+    assert sorted(p.actor_id for p in calls["2022-01-04"].parties) == ["fumio-kishida", "joe-biden"]
+    ministers = calls["2022-01-06"].parties
+    assert sorted((p.country_iso3, p.role, p.actor_id) for p in ministers) == [
+        ("JPN", "foreign minister", "yoshimasa-hayashi"), ("USA", "foreign minister", "antony-blinken")]
