@@ -95,7 +95,7 @@ def extract_aid(article: Article, gaz: Gazetteer) -> list[AidMention]:
                 found.append(AidMention(
                     index, sentence, amount, donor, rec, _kind(sentence, amount), _status(sentence),
                     _reported_date(sentence, published), 0.8 if donor and rec else 0.5,
-                    donor_told=donor is not None or bool(AID_RULES["collective_givers"].search(sentence, 0, amount.start)),
+                    donor_told=donor is not None or bool(AID_RULES["collective_givers"].search(sentence)),
                     recipient_told=rec is not None or bool(AID_RULES["non_country_recipient"].match(sentence, amount.end)),
                 ))
     _fill_from_context(found)

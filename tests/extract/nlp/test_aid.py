@@ -147,3 +147,10 @@ def test_the_first_instalment_is_the_package_the_headline_announces(gazetteer):
                  "Tại buổi lễ, phía Việt Nam trao đợt một số tiền 20 tỷ đồng mà Nhà nước Việt Nam gửi tặng nhân dân Lào.",
                  "Đợt hai gồm 20 tỷ đồng sẽ được trao tặng Lào vào tháng sau."]
     assert _facts(gazetteer, sentences) == [("VNM", "LAO", 2e10), ("VNM", "LAO", 2e10)]
+
+
+def test_a_fundraising_total_from_the_public_does_not_take_the_donor_around_it(gazetteer):
+    sentences = ["Nhà nước Việt Nam trao tặng nhân dân Lào 50 tỷ đồng để khắc phục hậu quả bão.",
+                 "Chương trình đã nhận được gần 70 tỷ đồng từ hàng trăm nghìn lượt ủng hộ của cán bộ, đảng viên và doanh nghiệp.",
+                 "Khoản hỗ trợ này giúp người dân bị ảnh hưởng sớm ổn định cuộc sống."]
+    assert _facts(gazetteer, sentences) == [("VNM", "LAO", 5e10)]
