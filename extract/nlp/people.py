@@ -30,6 +30,7 @@ _NAME_WORD = r"(?<![\w])\w[\w'’.-]*"
 _CAPITALISED_RUN = re.compile(rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}")
 _PRONOUN = PEOPLE_RULES["pronoun"]
 _PLACE_BEFORE = PEOPLE_RULES["place_before"]
+_NAMED_BY_HONORIFIC = PEOPLE_RULES["named_by_honorific"]
 
 
 @dataclass
@@ -165,7 +166,7 @@ def find_people(text: str, gaz: Gazetteer, memory: ArticleMemory, masked: list[t
         + [("country", s, (iso3, kind)) for s, iso3, kind in countries]
     )
     pieces.sort(key=lambda p: p[1].start)
-    people = _group(text, pieces, ref)
+    people = _appositive_names(text, _group(text, pieces, ref), masked)
     for m in _PRONOUN.finditer(text):
         if m.group("next") and m.group("next").strip()[0].isupper():
             continue  # "ông Austin" names someone; a bare "ông" refers back
@@ -174,6 +175,32 @@ def find_people(text: str, gaz: Gazetteer, memory: ArticleMemory, masked: list[t
                                  m.group(0).split()[0], None, kind="pronoun"))
     people.sort(key=lambda p: p.start)
     return people
+
+
+def _appositive_names(text: str, people: list[Person], masked: list[tuple[int, int]]) -> list[Person]:
+    """"ông Mahmud Karim, Trưởng cố vấn Chính phủ lâm thời Bangladesh, ...": a name the reference does not
+    know, whose office and country an appositive gives, is one person (not an office and a country)."""
+    for m in _NAMED_BY_HONORIFIC.finditer(text):
+        name_start, name_end = m.span("name")
+        if any(p.start < name_end and name_start < p.end for p in people) or any(
+                a < name_end and name_start < b for a, b in masked):
+            continue
+        clause_end = next((i for i in range(m.end(), min(len(text), m.end() + 90)) if text[i] in ",.;"), None)
+        if clause_end is None:
+            continue
+        described = [p for p in people if m.end() <= p.start and p.end <= clause_end]
+        titles = [p for p in described if p.kind == "role" and p.role]
+        countries = list(dict.fromkeys(p.country_iso3 for p in described if p.country_iso3))
+        if not titles or len(countries) != 1 or any(p.actor_id for p in described):
+            continue
+        if not _is_proper_noun(text, name_start, m["name"]):
+            continue
+        role = titles[0].role
+        person = Person(m.start(), name_end, text[m.start():name_end], countries[0], role,
+                        actor_id=f"x-{slugify(m['name'])}", name=m["name"], is_reference=False,
+                        is_principal=titles[0].is_principal)
+        people = [p for p in people if p not in described] + [person]
+    return sorted(people, key=lambda p: p.start)
 
 
 def _has_full_alias(ref: Reference, alias: str) -> bool:
