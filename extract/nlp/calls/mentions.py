@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from extract.nlp.calls.cues import (
     ANAPHOR_PARTIES,
+    CALL_POSSESSOR,
     CALL_RULES,
     CLAUSE_END,
     DATE_BLOCKERS,
@@ -120,8 +121,11 @@ def _mentions_at(index: int, sentence: str, people: list[Person], memory: Articl
         # ("điện đàm ngay sau lễ nhậm chức của ông Trump" does not make Trump a party).
         link = PARTY_LINK.search(sentence, trigger.start(), min(clause_end, trigger.end() + 80))
         link_start = link.start() if link else clause_end
-        before = [p for p in in_clause if p.end <= trigger.start()]
         directed = bool(link) and link.group(0).lower() in ("của", "từ")
+        possessor = CALL_POSSESSOR.match(sentence, trigger.end()) if sentence[:trigger.start()].lower().endswith("cuộc ") else None
+        if possessor and possessor.start("link") < link_start:
+            link_start, directed = possessor.start("link"), True  # "cuộc điện đàm của A với B"
+        before = [p for p in in_clause if p.end <= trigger.start()]
         after = _coordinated(sentence, [p for p in in_clause if p.start >= link_start], directed)
         in_clause = before + after
     parties = _parties(sentence, in_clause, speakers, memory, trigger)

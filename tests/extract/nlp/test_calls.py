@@ -364,3 +364,8 @@ def test_the_office_of_both_sides_is_held_by_someone_in_each_country(calls_in):
     ministers = calls["2022-01-06"].parties
     assert sorted((p.country_iso3, p.role, p.actor_id) for p in ministers) == [
         ("JPN", "foreign minister", "yoshimasa-hayashi"), ("USA", "foreign minister", "antony-blinken")]
+
+
+def test_the_possessor_of_a_call_is_its_first_party(calls_in):
+    text = "Cuộc điện đàm đầu tiên của Tổng thống Nga Vladimir Putin với Thủ tướng Ấn Độ Narendra Modi diễn ra tối 24/2/2022."
+    assert [sorted(c.countries) for c in calls_in(text)] == [["IND", "RUS"]]
