@@ -207,6 +207,13 @@ def _parties(sentence: str, in_clause: list[Person], speakers: list[Person], mem
             if resolved:
                 parties.append(resolved)
             continue
+        if person.kind == "role" and not person.country_iso3 and person.role not in (None, COUNTERPART) \
+                and person.end <= trigger.start():
+            # "Cùng ngày, Thủ tướng cũng điện đàm với ...": a bare title as subject is the holder the article named.
+            resolved = _resolve_bare_title(person, memory, parties, in_clause)
+            if resolved:
+                parties.append(resolved)
+            continue
         if person.role == COUNTERPART:
             person.role = subject_role
         if person.country_iso3:
@@ -229,6 +236,28 @@ def _resolve_pronoun(pronoun: Person, speakers: list[Person], memory: ArticleMem
             return Person(pronoun.start, pronoun.end, candidate.text, candidate.country_iso3, candidate.role,
                           candidate.actor_id, candidate.name, candidate.is_reference, True, candidate.kind)
     return None
+
+
+# The country whose press this is: its outlets name their own officials by title alone.
+HOME_COUNTRY = "VNM"
+
+
+def _resolve_bare_title(title: Person, memory: ArticleMemory, parties: list[Person],
+                        in_clause: list[Person]) -> Person | None:
+    """A person the article has named with this title, from a country not already a party. Vietnamese outlets
+    give a foreign office its country ("Thủ tướng Thái Lan") and their own without one, so a Vietnamese holder
+    comes first; then the subject of the call just reported ("cũng điện đàm": the same subject again); then
+    the one named most, then last."""
+    taken = {p.country_iso3 for p in parties} | {p.country_iso3 for p in in_clause if p.country_iso3}
+    named = [p for p in memory.people_by_actor.values()
+             if p.role and title.role in p.role and p.country_iso3 and p.country_iso3 not in taken]
+    if not named:
+        return None
+    last_subject = memory.last_call_parties[0].actor_id if memory.last_call_parties else None
+    holder = max(reversed(named), key=lambda p: (p.country_iso3 == HOME_COUNTRY, p.actor_id == last_subject,
+                                                 memory.mentions.get(p.actor_id or "", 0)))
+    return Person(title.start, title.end, holder.text, holder.country_iso3, holder.role, holder.actor_id,
+                  holder.name, holder.is_reference, True, holder.kind)
 
 
 def unique_parties(parties: list[Person]) -> list[Person]:

@@ -369,3 +369,9 @@ def test_the_office_of_both_sides_is_held_by_someone_in_each_country(calls_in):
 def test_the_possessor_of_a_call_is_its_first_party(calls_in):
     text = "Cuộc điện đàm đầu tiên của Tổng thống Nga Vladimir Putin với Thủ tướng Ấn Độ Narendra Modi diễn ra tối 24/2/2022."
     assert [sorted(c.countries) for c in calls_in(text)] == [["IND", "RUS"]]
+
+
+def test_a_bare_title_as_subject_is_the_holder_the_article_named(calls_in):
+    text = ("Thủ tướng Phạm Minh Chính đã có cuộc điện đàm với Thủ tướng Thái Lan Srettha Thavisin ngày 3/4/2024.\n"
+            "Cùng ngày, Thủ tướng cũng điện đàm với Thủ tướng Campuchia Hun Manet và Thủ tướng Lào Sonexay Siphandone.")
+    assert sorted(tuple(sorted(c.countries)) for c in calls_in(text)) == [("KHM", "VNM"), ("LAO", "VNM"), ("THA", "VNM")]
