@@ -68,7 +68,8 @@ NEWS_TEXT = st.lists(st.one_of(_PIECE, _PIECE, _PIECE, st.text(max_size=40)), mi
 
 @FUZZ
 @given(NEWS_TEXT, st.sampled_from(["utf-8", "utf-16", "utf-8-sig"]))
-@example("Sáu ngày sau, ông điện đàm với Thủ tướng Lào.\n" + PIECES[0] + "\n" + PIECES[1] + "\nsáu tỷ UſD", "utf-8")
+# Found by the money properties: a count read case-insensitively ('ſáu' for 'sáu') raised ValueError in the calls.
+@example(PIECES[0] + "\nſáu ngày sau, ông điện đàm với Thủ tướng Lào.\n" + PIECES[1] + "\nsáu tỷ UſD", "utf-8")
 def test_news_like_text_gives_rows_or_a_reason(gazetteer, text, encoding):
     data = text.encode(encoding, "surrogatepass")
     read_through(gazetteer, decode_document("/inbox/a.txt", data, "text", FETCHED))
