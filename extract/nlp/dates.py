@@ -47,6 +47,7 @@ class DateMention:
     weekday: int | None = None        # for 'thứ bảy' etc.: the most recent such day
     relative_years: int | None = None  # 'tháng 4 năm ngoái': the year is the reference's minus one
     relative_months: int | None = None  # 'tháng trước', 'đầu tháng': a month counted from the reference's
+    previous_week: bool = False  # 'thứ ba tuần trước': the weekday of the week before the reference's
 
     @property
     def precision(self) -> str:
@@ -136,7 +137,8 @@ def find_dates(text: str) -> list[DateMention]:
         if offset is None and weekday is None:
             continue
         taken.append((m.start(), m.end()))
-        found.append(DateMention(m.start(), m.end(), m.group(0), None, None, None, offset, weekday))
+        found.append(DateMention(m.start(), m.end(), m.group(0), None, None, None, offset, weekday,
+                                 previous_week=weekday is not None and word.endswith("tuần trước")))
     found.sort(key=lambda d: d.start)
     return found
 
@@ -153,12 +155,14 @@ UNDATED = ResolvedDate(None, "unknown", "unknown")
 
 
 def latest_on_or_before(day: int | None, month: int, reference: date) -> date:
-    """The latest date with this day/month (or month) that is not after `reference`."""
-    for year in (reference.year, reference.year - 1):
+    """The latest date with this day/month (or month) that is not after `reference`.
+
+    29/2 is the last leap year's, up to eight years back (2096 before 2104)."""
+    for year in range(reference.year, reference.year - 9, -1):
         candidate = _safe_date(year, month, day or 1)
         if candidate is not None and candidate <= reference:
             return candidate
-    return _safe_date(reference.year - 1, month, day or 1) or date(reference.year - 1, month, 1)
+    return date(reference.year - 1, month, 1)  # a day no month of this number has (31/4): find_dates never gives one
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
@@ -185,6 +189,8 @@ def resolve_with_reference(mention: DateMention, reference: date, basis: str) ->
         return ResolvedDate((reference - timedelta(days=back)).replace(day=1), MONTH, basis)
     if mention.weekday is not None:
         back = (reference.weekday() - mention.weekday) % 7
+        if mention.previous_week:
+            back = reference.weekday() + 7 - mention.weekday
         return ResolvedDate(reference - timedelta(days=back), DAY, basis)
     if mention.year is not None:
         return resolve_explicit(mention)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TypeVar
 
 from extract.nlp.rulebook import load_rules
 
@@ -30,12 +31,24 @@ _MONEY = re.compile(
 )
 _CURRENCY = {w.lower(): c for w, c in _CURRENCY_WORDS}
 
+T = TypeVar("T")
+
+
+def ignoring_case(table: dict[str, T], word: str) -> T | None:
+    """`table[word]`, case ignored as the rules' patterns ignore it: re.IGNORECASE also takes 'ſ' for 's'
+    and 'ı' for 'i', which `str.lower` does not, so a word a pattern matched is always found."""
+    found = table.get(word.lower())
+    if found is None:
+        found = next((value for key, value in table.items() if re.fullmatch(re.escape(key), word, re.I)), None)
+    return found
+
 
 def parse_number(text: str) -> float:
     """`3,8` -> 3.8, `500.000` -> 500000, `1.234,5` -> 1234.5."""
     cleaned = text.strip()
-    if cleaned.lower() in WORD_NUMBERS:
-        return float(WORD_NUMBERS[cleaned.lower()])
+    word = ignoring_case(WORD_NUMBERS, cleaned)
+    if word is not None:
+        return float(word)
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", cleaned):
         cleaned = cleaned.replace(".", "")
     return float(cleaned.replace(",", "."))
@@ -44,7 +57,7 @@ def parse_number(text: str) -> float:
 def scale_factor(words: str | None) -> float:
     factor = 1.0
     for word in (words or "").split():
-        factor *= SCALES[word.lower()]
+        factor *= ignoring_case(SCALES, word) or 1.0
     return factor
 
 
@@ -68,7 +81,7 @@ def find_money(text: str) -> list[MoneyMention]:
         approx = m["approx"]
         found.append(MoneyMention(
             start=m.start(), end=m.end(), text=m.group(0), amount=round(amount, 2),
-            currency=_CURRENCY[m["cur"].lower()],
+            currency=ignoring_case(_CURRENCY, m["cur"]),
             is_approximate=bool(approx) and approx.lower() not in _EXACT_APPROXIMATE,
         ))
     return found

@@ -36,7 +36,7 @@ from extract.nlp.calls.cues import (
 )
 from extract.nlp.calls.model import Mention
 from extract.nlp.dates import DateMention, find_dates
-from extract.nlp.money import WORD_NUMBERS
+from extract.nlp.money import WORD_NUMBERS, ignoring_case
 from extract.nlp.people import COUNTERPART, ArticleMemory, Person
 
 
@@ -314,7 +314,8 @@ def _counted_from_last_call(sentence: str, trigger: re.Match[str], last: DateMen
 
 
 def _count(number: str) -> int:
-    return int(WORD_NUMBERS.get(number.lower(), number))
+    word = ignoring_case(WORD_NUMBERS, number)
+    return int(number) if word is None else word
 
 
 def _days_after(base: DateMention, days: int, words: re.Match[str]) -> DateMention | None:
