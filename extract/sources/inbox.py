@@ -124,7 +124,8 @@ def _read_entry(path: Path, inbox: Path, root: Path) -> RawDocument | Rejected:
 def _folder(path: Path, uri: str, unread: str) -> Rejected:
     # _entries lists a folder only when it is empty or could not be listed.
     try:
-        next(iter(os.scandir(path)), None)
+        with os.scandir(path) as listing:
+            next(listing, None)
     except OSError as err:
         return Rejected(uri, unread, f"unreadable folder: {err.strerror}")
     return Rejected(uri, unread, "empty folder: nothing to read")
