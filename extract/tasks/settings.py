@@ -20,6 +20,8 @@ class Settings:
     page_store: Path = PROJECT_ROOT / "var" / "pages"
     # Share of calls or of aid amounts that row-level rules may hold back before a run fails as systemic.
     max_held_back_share: float = 0.25
+    # CPU seconds one article may take before it is rejected as pathological (extract.tasks.budget); 0: no limit.
+    article_time_budget: float = 60.0
 
     @property
     def build_path(self) -> Path:
@@ -47,4 +49,5 @@ def load_settings() -> Settings:
         sources_config=Path(os.environ["NEWS_SOURCES"]).resolve() if os.environ.get("NEWS_SOURCES") else None,
         page_store=Path(os.environ.get("PAGE_STORE", var / "pages")).resolve(),
         max_held_back_share=float(os.environ.get("QUARANTINE_MAX_SHARE", "0.25")),
+        article_time_budget=float(os.environ.get("ARTICLE_TIME_BUDGET", "60")),
     )

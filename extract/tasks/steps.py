@@ -25,12 +25,17 @@ import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from extract.clock import utc_now
 from extract.tasks.settings import Settings, load_settings
 from extract.warehouse import lock
 from extract.warehouse.run_log import run_folder_name
+
+if TYPE_CHECKING:
+    from extract.nlp.people import Gazetteer
+    from extract.nlp.pipeline import ArticleRows
+    from extract.sources.inbox import RawDocument, Rejected
 
 log = logging.getLogger(__name__)
 
@@ -232,7 +237,6 @@ def _extracted_path(settings: Settings, run_id: str) -> Path:
 
 def _extract(settings: Settings, run_id: str, window_start: datetime, window_end: datetime, reprocess: bool) -> Path:
     from extract.nlp.people import Gazetteer
-    from extract.nlp.pipeline import process_document
     from extract.nlp.reference import load_reference
     from extract.nlp.version import extractor_version
     from extract.sources.inbox import Rejected, read_inbox
@@ -256,7 +260,7 @@ def _extract(settings: Settings, run_id: str, window_start: datetime, window_end
         if (item.source_uri, item.content_hash) in known:
             unchanged.append(item.source_uri)
             continue
-        result = item if isinstance(item, Rejected) else process_document(item, gaz, run_id)
+        result = item if isinstance(item, Rejected) else _process(item, gaz, run_id, settings.article_time_budget)
         if isinstance(result, Rejected):
             log.warning("rejected %s: %s", result.source_uri, result.reason)
             rejected.append({"source_uri": result.source_uri, "content_hash": result.content_hash,
@@ -270,6 +274,19 @@ def _extract(settings: Settings, run_id: str, window_start: datetime, window_end
     out.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
     log.info("extracted %d articles, rejected %d, unchanged %d -> %s", len(articles), len(rejected), len(unchanged), out)
     return out
+
+
+def _process(doc: RawDocument, gaz: Gazetteer, run_id: str, budget: float) -> ArticleRows | Rejected:
+    """One article through the NLP pipeline within its time budget; over it, rejected with the reason."""
+    from extract.nlp.pipeline import process_document
+    from extract.sources.inbox import Rejected
+    from extract.tasks.budget import OverBudget, within_budget
+
+    try:
+        return within_budget(budget, lambda: process_document(doc, gaz, run_id))
+    except OverBudget as over:
+        return Rejected(doc.source_uri, doc.content_hash,
+                        f"processing {over} of CPU time: given up so that the run goes on")
 
 
 def _validate(stage: str, run_id: str) -> dict[str, str]:

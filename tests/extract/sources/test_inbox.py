@@ -118,3 +118,138 @@ def test_vietnamese_letter_share(text, share):
 
     assert vietnamese_letter_share(text) == pytest.approx(share)
     assert seen_by_nlp is vietnamese_letter_share
+
+
+def _reasons(inbox):
+    import os
+
+    from extract.sources.inbox import Rejected, read_inbox
+
+    return {os.path.relpath(item.source_uri, inbox): item.reason if isinstance(item, Rejected) else "read"
+            for item in read_inbox(inbox)}
+
+
+def test_links_that_loop_folders_and_hidden_folders_each_get_a_row(tmp_path):
+    (tmp_path / "a.txt").symlink_to("b.txt")
+    (tmp_path / "b.txt").symlink_to("a.txt")
+    (tmp_path / "self.txt").symlink_to("self.txt")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / ".git" / "objects").mkdir(parents=True)
+    (tmp_path / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (tmp_path / "deep" / "er").mkdir(parents=True)
+    (tmp_path / "deep" / "er" / "bai.txt").write_text(ARTICLE, encoding="utf-8")
+    loop = "symlink loop: the link never reaches a file"
+    assert _reasons(tmp_path) == {
+        "a.txt": loop, "b.txt": loop, "self.txt": loop,
+        "empty": "empty folder: nothing to read",
+        ".git/HEAD": "inside a hidden folder (.git): not read",
+        ".git/objects": "inside a hidden folder (.git): not read",
+        "deep/er/bai.txt": "read",
+    }
+
+
+def test_a_folder_that_cannot_be_listed_gets_a_row(tmp_path, monkeypatch):
+    import os
+
+    (tmp_path / "khoa").mkdir()
+    (tmp_path / "khoa" / "bai.txt").write_text(ARTICLE, encoding="utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path):
+        # As root chmod 000 does not stop listing, so the refusal is made here.
+        if str(path).endswith("khoa"):
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert _reasons(tmp_path) == {"khoa": "unreadable folder: Permission denied"}
+
+
+def test_a_file_that_vanishes_or_cannot_be_opened_gets_a_row(tmp_path, monkeypatch):
+    import os
+
+    import extract.sources.inbox as inbox
+
+    for name in ("bai.txt", "mat.txt", "khoa.txt"):
+        (tmp_path / name).write_text(ARTICLE, encoding="utf-8")
+    listed = inbox._entries
+
+    def entries_then_vanish(folder):
+        found = listed(folder)
+        (tmp_path / "mat.txt").unlink()  # gone between the listing and the reading
+        return found
+
+    real_open = os.open
+
+    def open_refusing(path, flags, *args):
+        # As root chmod 000 does not stop reading, so the refusal is made here.
+        if str(path).endswith("khoa.txt"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(inbox, "_entries", entries_then_vanish)
+    monkeypatch.setattr(os, "open", open_refusing)
+    assert _reasons(tmp_path) == {
+        "bai.txt": "read",
+        "mat.txt": "the file vanished while the run was reading the inbox",
+        "khoa.txt": "unreadable: Permission denied",
+    }
+
+
+def test_a_file_over_the_size_cap_is_rejected_without_being_read(tmp_path):
+    from extract.sources.inbox import MAX_BYTES, content_hash, read_inbox
+
+    with (tmp_path / "lon.txt").open("wb") as handle:
+        handle.truncate(MAX_BYTES * 20)  # sparse: made at once, and no memory if it were read
+    (item,) = read_inbox(tmp_path)
+    assert item.reason == f"file too large ({MAX_BYTES * 20} bytes > {MAX_BYTES}): not read"
+    assert item.content_hash == content_hash(b"")
+
+
+def test_a_fifo_in_place_of_a_file_does_not_block(tmp_path):
+    import os
+
+    from extract.sources.inbox import read_file
+
+    os.mkfifo(tmp_path / "ong.txt")
+    # read_file opens without blocking and checks what it opened, even when the caller's check was raced.
+    assert read_file(tmp_path / "ong.txt").reason == "not a regular file (a fifo)"
+
+
+def test_a_name_that_is_not_utf8_is_kept_readable(tmp_path):
+    import os
+
+    name = os.fsdecode(b"b\xe0i-vi\xeat.txt")
+    (tmp_path / name).write_text(ARTICLE, encoding="utf-8")
+    from extract.sources.inbox import read_inbox
+
+    (item,) = read_inbox(tmp_path)
+    assert item.source_uri == str(tmp_path / "b\\xe0i-vi\\xeat.txt")
+    item.source_uri.encode("utf-8")  # storable as text
+
+
+def test_utf8_with_a_stray_byte_reads_as_utf8():
+    document = decode_document("/inbox/a.txt", ARTICLE.encode("utf-8") + b"\xff", "text", datetime(2025, 3, 13))
+    assert document.text == ARTICLE + "\ufffd"
+
+
+@pytest.mark.parametrize("data", [b"\xef\xbb\xbf", " \u00a0\u200b\n\t".encode(), "\ufeff\u2060".encode("utf-16")])
+def test_nothing_but_a_bom_or_invisible_spaces_is_empty(data):
+    assert decode_document("/inbox/a.txt", data, "text", datetime(2025, 3, 13)).reason == "empty file"
+
+
+# Written for this test: the article's first sentence as the VNI and TCVN3 (ABC) font encodings store it.
+VNI = "Chieàu 12/3/2025, Thuû töôùng Nhaät Baûn ñaõ coù cuoäc ñieän ñaøm vôùi Toång thoáng Haøn Quoác veà hôïp taùc kinh teá."
+TCVN3 = "ChiÒu 12/3/2025, Thñ t\u00adíng NhËt B¶n ®· cã cuéc ®iÖn ®µm víi Tæng thèng Hµn Quèc vÒ hîp t¸c kinh tÕ."
+
+
+@pytest.mark.parametrize("text", [VNI, TCVN3], ids=["VNI", "TCVN3"])
+def test_legacy_font_encodings_are_rejected_with_the_reason(text):
+    document = decode_document("/inbox/a.txt", text.encode("cp1252"), "text", datetime(2025, 3, 13))
+    assert document.reason.startswith("a legacy Vietnamese font encoding (VNI or TCVN3)")
+
+
+def test_french_in_a_legacy_code_page_is_not_taken_for_a_font_encoding():
+    text = ("Le président a eu un entretien téléphonique avec le Premier ministre, où ils ont évoqué la sécurité "
+            "régionale et la coopération économique, prêts à travailler davantage ensemble.")
+    assert decode_document("/inbox/a.txt", text.encode("cp1252"), "text", datetime(2025, 3, 13)).text == text
