@@ -251,7 +251,7 @@ def test_wrong_facts_are_quarantined_and_the_rest_published(tmp_path, inbox, mon
     published_evidence = {text for (text,) in _rows(
         warehouse, "select evidence_text from marts.fct_call_mention union all "
                    "select evidence_text from marts.fct_aid")}
-    for article, name, _ in DAY_ONE:
+    for _, name, _ in DAY_ONE:
         assert f"Câu {name}." not in published_evidence, name
     assert not published_evidence & {"Câu call in a misdated article.", "Câu aid in a misdated article."}
     assert not _rows(warehouse, f"select * from marts.dim_article where article_id = '{misdated_id}'")

@@ -1,7 +1,8 @@
 -- One row per fact (a call, an aid amount, or an article with all its facts)
--- held back from the marts and the row-level rule that caught it, with what the fact held (as JSON) and the run that loaded its
--- article. The rest of the day publishes; validation warns while this table
--- is not empty and fails only when the share held back is systemic.
+-- held back from the marts and the row-level rule that caught it, with what
+-- the fact held (as JSON) and the run that loaded its article. The rest of the
+-- day publishes; validation warns while this table is not empty and fails
+-- only when the share held back is systemic.
 
 with
 

@@ -95,7 +95,10 @@ checked as (
         coalesce(reports.n_held_back_articles, 0) as n_held_back_articles,
         coalesce(participant_countries.n_countries, 0) as n_countries,
         coalesce(participant_countries.n_unknown_countries, 0) as n_unknown_countries,
-        initiators.country_iso3 is null and calls.initiator_country_iso3 is not null as initiator_unknown
+        (
+            calls.initiator_country_iso3 is not null
+            and initiators.country_iso3 is null
+        ) as initiator_unknown
 
     from calls
 

@@ -20,7 +20,7 @@ articles as (
 
     -- an article held back by a row-level rule is in audit.quarantine instead
     where
-        staged.article_id not in (
+        article_id not in (
             select violations.article_id from {{ ref('int_article_rule_violations') }} as violations
         )
         {% if is_incremental() %}
