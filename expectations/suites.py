@@ -185,15 +185,20 @@ def _raw_specs(as_of: datetime, allowed_currencies: Collection[str]) -> tuple[Su
             _unique("article_id_unique", "article_id", "No two articles share an id."),
             _not_null("source_uri_not_null", "source_uri", "critical",
                       "Every article records where it was read from."),
-            _between("published_at_not_in_future", "published_at", "critical",
-                     "No article is published after the validation time (UTC+7).",
+            # Row-level date rules warn here: dbt holds the article and its facts back
+            # (audit.quarantine, rule published_after_fetch) instead of stopping the day.
+            _between("published_at_not_in_future", "published_at", "warning",
+                     "No article is published after the validation time (UTC+7); dbt quarantines "
+                     "an article published after its page was fetched.",
                      max_value=as_of),
-            _between("published_on_not_in_future", "published_on", "critical",
-                     "No article's publication day is after today (UTC+7).",
+            _between("published_on_not_in_future", "published_on", "warning",
+                     "No article's publication day is after today (UTC+7); dbt quarantines "
+                     "an article published after its page was fetched.",
                      max_value=today),
-            _between("published_not_after_fetch", "days_published_after_fetch", "critical",
+            _between("published_not_after_fetch", "days_published_after_fetch", "warning",
                      "No article is published after the day it was fetched (UTC+7): a date "
-                     "that does not depend on when the validation runs.",
+                     "that does not depend on when the validation runs. dbt holds such an "
+                     "article and its facts back (audit.quarantine, published_after_fetch).",
                      max_value=0),
             _in_set("published_precision_known", "published_precision", PUBLISHED_PRECISIONS,
                     "critical", "Publication precision is minute, day or month (or null)."),
@@ -205,8 +210,9 @@ def _raw_specs(as_of: datetime, allowed_currencies: Collection[str]) -> tuple[Su
         expectations=(
             _in_set("undated_exactly_when_unknown", "undated_exactly_when_unknown", (True,), "critical",
                     "A call has no date exactly when its precision is 'unknown' (undated calls are kept)."),
-            _between("call_date_in_range", "call_date", "critical",
-                     "A call is dated between 1945-01-01 and today.",
+            # dbt quarantines such a call (call_before_1945, call_after_page_fetched): it warns here.
+            _between("call_date_in_range", "call_date", "warning",
+                     "A call is dated between 1945-01-01 and today; dbt holds other calls back.",
                      min_value=earliest, max_value=today),
             _in_set("date_precision_known", "date_precision", DATE_PRECISIONS, "critical",
                     "Date precision is day, month, year or unknown."),
@@ -222,10 +228,12 @@ def _raw_specs(as_of: datetime, allowed_currencies: Collection[str]) -> tuple[Su
         asset="raw_aid_mentions", stage="raw", sql=RAW_AID_MENTIONS_SQL,
         key_columns=("aid_mention_id",),
         expectations=(
-            _between("amount_positive", "amount", "critical", "An aid amount is above 0.",
+            # dbt quarantines such an amount (amount_not_positive, currency_without_rate): they warn here.
+            _between("amount_positive", "amount", "warning",
+                     "An aid amount is above 0; dbt holds other amounts back.",
                      min_value=0, strict_min=True),
-            _in_set("currency_allowed", "currency", sorted(allowed_currencies), "critical",
-                    "The currency is one of the allowed ISO 4217 codes."),
+            _in_set("currency_allowed", "currency", sorted(allowed_currencies), "warning",
+                    "The currency is one of the allowed ISO 4217 codes; dbt holds other amounts back."),
             _in_set("aid_kind_known", "aid_kind", AID_KINDS, "critical",
                     "Aid kind is military, financial, humanitarian or unspecified."),
             _in_set("status_known", "status", AID_STATUSES, "critical",
@@ -321,10 +329,12 @@ from marts.fct_aid f
 
 
 # One row per fact type: how many facts the run published, how many it held back (audit.quarantine),
-# and how many the last published run counted (audit.run_log, carried over in the build file).
+# and how many the last published run published (audit.run_log, carried over in the build file;
+# null for a run recorded before the log kept mart sizes).
 QUARANTINE_SQL = """
 with previous as (
-    select n_calls, n_aid from audit.run_log order by finished_at desc nulls last limit 1
+    select n_calls_published, n_aid_published
+    from audit.run_log order by finished_at desc nulls last limit 1
 ),
 held_back as (
     select fact_type, count(*) as n_held_back
@@ -338,7 +348,8 @@ published as (
 )
 select p.fact_type, p.n_published, coalesce(h.n_held_back, 0) as n_held_back,
        coalesce(h.n_held_back, 0) / greatest(p.n_published + coalesce(h.n_held_back, 0), 1) as held_back_share,
-       p.n_published = 0 and coalesce(case p.fact_type when 'call' then r.n_calls else r.n_aid end, 0) > 0
+       p.n_published = 0
+           and coalesce(case p.fact_type when 'call' then r.n_calls_published else r.n_aid_published end, 0) > 0
            as emptied
 from published p
 left join held_back h using (fact_type)

@@ -21,6 +21,12 @@ aid as (
 
 ),
 
+articles as (
+
+    select * from {{ ref('dim_article') }}
+
+),
+
 repeated as (
 
     select
@@ -53,7 +59,10 @@ published as (
     left join aid
         on quarantine.fact_type = 'aid' and quarantine.fact_key = aid.aid_id
 
-    where calls.call_id is not null or aid.aid_id is not null
+    left join articles
+        on quarantine.fact_type = 'article' and quarantine.fact_key = articles.article_id
+
+    where calls.call_id is not null or aid.aid_id is not null or articles.article_id is not null
 
 ),
 

@@ -3,8 +3,10 @@
 The row is written into the build file just before it is published, so the
 published warehouse only ever lists runs that published. Its counts come from
 the load step, its validation status from the run's rows in
-`audit.validation_results`, and its held-back count from `audit.quarantine`
-(built by dbt). Re-running a run replaces its row.
+`audit.validation_results`, its held-back count from `audit.quarantine`
+(built by dbt), and the sizes of the marts it publishes from `marts.fct_call` and
+`marts.fct_aid` (the next run's `mart_not_emptied` check compares with them).
+Re-running a run replaces its row.
 """
 
 from __future__ import annotations
@@ -51,19 +53,30 @@ def record_run(con: duckdb.DuckDBPyConnection, run_id: str, logical_date: dateti
         **{name: int(counts.get(name, 0)) for name in LOAD_COUNTS},
         "validation_status": validation_status(con, run_id),
         "n_quarantined": _n_quarantined(con),
+        "n_calls_published": _n_rows(con, "marts", "fct_call"),
+        "n_aid_published": _n_rows(con, "marts", "fct_aid"),
     }
     con.execute("delete from audit.run_log where run_id = ?", [run_id])
     con.execute(f"insert into audit.run_log ({', '.join(row)}) values ({', '.join('?' for _ in row)})", list(row.values()))
     return row
 
 
+def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return con.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+                       [schema, table]).fetchone()[0] > 0
+
+
 def _n_quarantined(con: duckdb.DuckDBPyConnection) -> int | None:
-    exists = con.execute(
-        "select count(*) from information_schema.tables where table_schema = 'audit' and table_name = 'quarantine'"
-    ).fetchone()[0]
-    if not exists:  # dbt builds audit.quarantine; a warehouse that never reached dbt has none
+    if not _table_exists(con, "audit", "quarantine"):  # dbt builds it; a warehouse that never reached dbt has none
         return None
     return con.execute("select count(distinct (fact_type, fact_key)) from audit.quarantine").fetchone()[0]
+
+
+def _n_rows(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> int | None:
+    """Rows of a mart dbt builds; None when the warehouse has no such table."""
+    if not _table_exists(con, schema, table):
+        return None
+    return con.execute(f"select count(*) from {schema}.{table}").fetchone()[0]
 
 
 def _naive_utc(moment: datetime | None) -> datetime | None:

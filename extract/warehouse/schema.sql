@@ -110,11 +110,15 @@ create table if not exists audit.run_log (
     validation_status varchar,        -- passed | warned | failed
     n_unchanged integer,              -- inputs already loaded with the same content and extractor
     n_superseded integer,             -- earlier versions of inputs that now read differently, replaced
-    n_quarantined integer             -- facts held back from the marts by a row-level rule (audit.quarantine)
+    n_quarantined integer,            -- facts held back from the marts by a row-level rule (audit.quarantine)
+    n_calls_published integer,        -- rows of marts.fct_call the run published
+    n_aid_published integer           -- rows of marts.fct_aid the run published
 );
 alter table audit.run_log add column if not exists n_unchanged integer;
 alter table audit.run_log add column if not exists n_superseded integer;
 alter table audit.run_log add column if not exists n_quarantined integer;
+alter table audit.run_log add column if not exists n_calls_published integer;
+alter table audit.run_log add column if not exists n_aid_published integer;
 
 create table if not exists audit.validation_results (
     run_id varchar not null,

@@ -8,6 +8,7 @@ version in `dim_article`, `fct_aid` or the call marts.
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -89,3 +90,37 @@ def test_aid_and_call_marts_count_the_article_once(rebuilt):
         assert con.execute(f"select count(*) from marts.{table}").fetchone()[0] == before[table], table
         assert con.execute(f"select count(*) from marts.{table} where {article_column} = ?", [old_id]).fetchone()[0] == 0, table
     assert con.execute("select count(*) from marts.fct_aid where article_id = ?", [new_id]).fetchone()[0] > 0
+
+
+def test_an_amount_held_back_then_cleared_is_readmitted(tmp_path):
+    """fct_aid is incremental: an amount quarantined by one build and cleared by a later one (here the
+    config's absurd-amount limit is raised; a rate or a country added to the reference works alike) is
+    published then, though its article was not loaded again, beside the article's other amounts."""
+    db_path = tmp_path / "warehouse.duckdb"
+    fixture = build_fixture_warehouse(db_path, SEEDS_DIR)
+    a1 = fixture.article_ids["a1"]
+    con = connect(db_path)
+    try:
+        con.execute("insert into raw.aid_mentions select * replace ('aid-usd-small' as aid_mention_id, 5e6 as amount) "
+                    "from raw.aid_mentions where aid_mention_id = 'aid-usd'")
+    finally:
+        con.close()
+
+    def build(*args: str) -> tuple[set[str], set[tuple[str, str]]]:
+        result = run_dbt(["build", *args], db_path, tmp_path)
+        assert result.success, summarise(result)
+        with connect(db_path, read_only=True) as built:
+            published = {row[0] for row in built.execute(
+                "select aid_mention_id from marts.fct_aid where article_id = ?", [a1]).fetchall()}
+            held = {(json.loads(values)["amount"], rule) for values, rule in built.execute(
+                "select values, rule from audit.quarantine where fact_type = 'aid'").fetchall()}
+        return published, held
+
+    assert run_dbt(["seed"], db_path, tmp_path).success
+    published, held = build("--vars", "{max_aid_amount_usd: 10000000000}")
+    assert published == {"aid-usd-small"}
+    assert held == {(61_000_000_000.0, "amount_absurd")}
+
+    published, held = build()  # the default limit: 61 billion USD is aid, not a misread number
+    assert published == {"aid-usd", "aid-usd-small"}
+    assert held == set()

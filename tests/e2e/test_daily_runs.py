@@ -37,8 +37,9 @@ ARTICLES = {
         "Ngày 27/1/2022, Ngoại trưởng Mỹ Antony Blinken đã điện đàm với Ngoại trưởng Trung Quốc Vương Nghị.",
         "Hai bên trao đổi về tình hình Ukraine và quan hệ song phương.",
     ]),
-    # Stamped as published in December 2026, after the day it is fetched (2026-11-22): a critical
-    # raw expectation on any day the test runs, so this run must not publish.
+    # Stamped as published in December 2026, after the day it is fetched (2026-11-22), on any day the
+    # test runs: dbt holds the article and its call back (audit.quarantine, published_after_fetch).
+    # One call of three held back is more than QUARANTINE_MAX_SHARE (25%): this run must not publish.
     "/the-gioi/a4.html": ("Bài lỗi ngày tháng", "2026-12-25T08:00:00+07:00", [
         "Ngày 15/3/2024, Tổng thống Pháp Emmanuel Macron đã điện đàm với Tổng thống Nga Vladimir Putin.",
         "Hai nhà lãnh đạo trao đổi về tình hình an ninh châu Âu trong hơn một giờ.",

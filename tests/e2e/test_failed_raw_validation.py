@@ -6,41 +6,49 @@ reports per model); when the producer never ran, they must skip rather than wait
 
 from __future__ import annotations
 
-import os
+import hashlib
 import sqlite3
-import textwrap
-from datetime import UTC, datetime
 from pathlib import Path
 
+from extract.warehouse.load import apply_schema, connect
 from tests.e2e.conftest import DagRunner
 
-# Dated 2031 by its own date line, in a file last written in 2026 (its mtime is its fetch time):
-# "published after it was fetched" is a critical raw expectation, on any day the test runs.
-FUTURE_ARTICLE = textwrap.dedent("""\
-    Thủ tướng Nhật Bản điện đàm với Thủ tướng Australia
+# A row no extractor writes: a call by letter. A malformed raw row is a broken schema, a
+# critical raw expectation (mode_known), not a wrong fact that dbt could quarantine. It sits
+# in the published warehouse, which every run starts its build from.
+BROKEN_ROWS = """
+insert into raw.articles (article_id, source_uri, fetched_at, body_text, content_hash, n_sentences,
+                          extractor_version, run_id, loaded_at)
+values ('broken-article', '/inbox/thu.txt', timestamp '2026-11-19 09:00', 'Thư.', 'h', 1, 'old', 'run-0',
+        timestamp '2026-11-19 09:00');
+insert into raw.article_calls (article_call_id, article_id, sentence_index, evidence_text, call_date,
+                               date_precision, mode, confidence)
+values ('broken-call', 'broken-article', 0, 'Thư.', date '2024-01-02', 'day', 'letter', 0.9);
+"""
 
-    20/05/2031 08:00 GMT+7
 
-    Chiều 19/5, Thủ tướng Nhật Bản đã điện đàm với Thủ tướng Australia về hợp tác an ninh khu vực.
-    Hai nhà lãnh đạo nhất trí tăng cường trao đổi đoàn và phối hợp tại các diễn đàn đa phương.
-""")
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_a_critical_raw_failure_stops_the_run_without_running_dbt(tmp_path_factory):
     home = tmp_path_factory.mktemp("airflow-raw-failure")
     inbox = home / "inbox"
     inbox.mkdir()
-    article = inbox / "tuong-lai.txt"
-    article.write_text(FUTURE_ARTICLE, encoding="utf-8")
-    fetched = datetime(2026, 11, 20, 9, 0, tzinfo=UTC).timestamp()
-    os.utime(article, (fetched, fetched))
     warehouse = home / "warehouse.duckdb"
+    con = connect(warehouse)
+    try:
+        apply_schema(con)
+        con.execute(BROKEN_ROWS)
+    finally:
+        con.close()
+    published = _digest(warehouse)
     runner = DagRunner(home)
     run = runner.start(inbox, warehouse, "2026-11-20")
     output = run.communicate(timeout=300)[0]  # waiting per-model tasks would hang here
     assert run.returncode != 0, output[-3000:]
 
-    assert not warehouse.exists(), "a failed first run published a warehouse"
+    assert _digest(warehouse) == published, "a failed run changed the published warehouse"
     assert not Path(f"{warehouse}.lock").exists(), "the failed run kept the build lock"
     con = sqlite3.connect(home / "airflow" / "airflow.db")
     try:

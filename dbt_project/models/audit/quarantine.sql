@@ -1,7 +1,8 @@
--- One row per fact held back from the marts and the row-level rule that
--- caught it, with what the fact held (as JSON) and the run that loaded its
--- article. The rest of the day publishes; validation warns while this table
--- is not empty and fails only when the share held back is systemic.
+-- One row per fact (a call, an aid amount, or an article with all its facts)
+-- held back from the marts and the row-level rule that caught it, with what
+-- the fact held (as JSON) and the run that loaded its article. The rest of the
+-- day publishes; validation warns while this table is not empty and fails
+-- only when the share held back is systemic.
 
 with
 
@@ -14,6 +15,12 @@ call_violations as (
 aid_violations as (
 
     select * from {{ ref('int_aid_rule_violations') }}
+
+),
+
+article_violations as (
+
+    select * from {{ ref('int_article_rule_violations') }}
 
 ),
 
@@ -90,9 +97,37 @@ held_back_aid as (
 
 ),
 
+held_back_articles as (
+
+    select
+        'article' as fact_type,
+        article_violations.article_id as fact_key,
+        article_violations.rule,
+        to_json({
+            article_id: article_violations.article_id,
+            source_uri: article_violations.source_uri,
+            title: article_violations.title,
+            published_on: article_violations.published_on,
+            published_precision: article_violations.published_precision,
+            fetched_at: article_violations.fetched_at
+        })::varchar as values,
+        articles.run_id,
+        articles.loaded_at as quarantined_at
+
+    from article_violations
+
+    inner join articles
+        on article_violations.article_id = articles.article_id
+
+),
+
 final as (
 
     select * from held_back_calls
+
+    union all
+
+    select * from held_back_articles
 
     union all
 

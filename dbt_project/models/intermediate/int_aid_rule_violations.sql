@@ -1,5 +1,7 @@
 -- One row per aid amount between two countries and row-level rule it breaks.
 -- Such an amount is held back from fct_aid and listed in audit.quarantine.
+-- An amount above var('max_aid_amount_usd') in US dollars is absurd: a misread
+-- number, not aid.
 
 with
 
@@ -21,6 +23,12 @@ fx_currencies as (
 
 ),
 
+held_back_articles as (
+
+    select distinct article_id from {{ ref('int_article_rule_violations') }}
+
+),
+
 checked as (
 
     select
@@ -30,9 +38,11 @@ checked as (
         aid.recipient_iso3,
         aid.amount,
         aid.currency,
+        aid.amount_usd,
         donors.country_iso3 is not null as donor_known,
         recipients.country_iso3 is not null as recipient_known,
-        aid.currency = 'USD' or fx_currencies.currency is not null as currency_known
+        aid.currency = 'USD' or fx_currencies.currency is not null as currency_known,
+        held_back_articles.article_id is not null as in_held_back_article
 
     from aid
 
@@ -44,6 +54,9 @@ checked as (
 
     left join fx_currencies
         on aid.currency = fx_currencies.currency
+
+    left join held_back_articles
+        on aid.article_id = held_back_articles.article_id
 
     where aid.is_between_two_countries
 
@@ -72,6 +85,23 @@ violations as (
         *
     from checked
     where not currency_known
+
+    union all
+
+    select
+        'amount_absurd' as rule,
+        *
+    from checked
+    where amount_usd > {{ var('max_aid_amount_usd') }}
+
+    union all
+
+    -- an article held back by int_article_rule_violations takes its amounts with it
+    select
+        'reported_by_held_back_article' as rule,
+        *
+    from checked
+    where in_held_back_article
 
 ),
 

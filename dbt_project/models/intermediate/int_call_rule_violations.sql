@@ -35,6 +35,12 @@ countries as (
 
 ),
 
+held_back_articles as (
+
+    select distinct article_id from {{ ref('int_article_rule_violations') }}
+
+),
+
 reports as (
 
     select
@@ -45,12 +51,16 @@ reports as (
                     then articles.published_on
             end
         ) as first_published_on,
-        min(cast(articles.fetched_at as date)) as first_fetched_on
+        min(cast(articles.fetched_at as date)) as first_fetched_on,
+        count(held_back_articles.article_id) as n_held_back_articles
 
     from article_calls
 
     inner join articles
         on article_calls.article_id = articles.article_id
+
+    left join held_back_articles
+        on article_calls.article_id = held_back_articles.article_id
 
     group by article_calls.call_id
 
@@ -79,10 +89,16 @@ checked as (
         calls.call_date,
         calls.date_precision,
         calls.participant_countries,
+        calls.initiator_country_iso3,
         reports.first_published_on,
         reports.first_fetched_on,
+        coalesce(reports.n_held_back_articles, 0) as n_held_back_articles,
         coalesce(participant_countries.n_countries, 0) as n_countries,
-        coalesce(participant_countries.n_unknown_countries, 0) as n_unknown_countries
+        coalesce(participant_countries.n_unknown_countries, 0) as n_unknown_countries,
+        (
+            calls.initiator_country_iso3 is not null
+            and initiators.country_iso3 is null
+        ) as initiator_unknown
 
     from calls
 
@@ -91,6 +107,9 @@ checked as (
 
     left join participant_countries
         on calls.call_id = participant_countries.call_id
+
+    left join countries as initiators
+        on calls.initiator_country_iso3 = initiators.country_iso3
 
 ),
 
@@ -133,6 +152,23 @@ violations as (
         *
     from checked
     where n_unknown_countries > 0
+
+    union all
+
+    select
+        'unknown_initiator_country' as rule,
+        *
+    from checked
+    where initiator_unknown
+
+    union all
+
+    -- an article held back by int_article_rule_violations takes its calls with it
+    select
+        'reported_by_held_back_article' as rule,
+        *
+    from checked
+    where n_held_back_articles > 0
 
 ),
 

@@ -1,6 +1,7 @@
 -- Aid between two countries: one row per amount whose donor and recipient are
 -- both known and distinct. Amounts missing an end are in fct_aid_candidate.
--- Grows with history: each run replaces the aid rows of the articles it (re)loaded.
+-- Grows with history: each run replaces the aid rows of the articles it (re)loaded,
+-- and of articles with an amount no longer held back by a row-level rule.
 -- The post-hook drops rows whose mention no longer exists (an article re-read with fewer amounts).
 {{
     config(
@@ -26,26 +27,62 @@ articles as (
 
 ),
 
-new_aid as (
+held_back as (
 
-    select
-        aid.*,
-        articles.loaded_at
+    select distinct aid_mention_id from {{ ref('int_aid_rule_violations') }}
+
+),
+
+-- an amount held back by a row-level rule is in audit.quarantine instead
+admitted_aid as (
+
+    select aid.*
 
     from aid
 
-    inner join articles
-        on aid.article_id = articles.article_id
-
     where
         aid.is_between_two_countries
-        -- an amount held back by a row-level rule is in audit.quarantine instead
-        and aid.aid_mention_id not in (
-            select violations.aid_mention_id from {{ ref('int_aid_rule_violations') }} as violations
+        and aid.aid_mention_id not in (select held_back.aid_mention_id from held_back)
+
+),
+
+{% if is_incremental() %}
+
+    -- articles with an admitted amount this model does not hold although their load
+    -- was built: an amount held back before and cleared since (a rate or a country
+    -- added to the reference); rebuilt whole, as delete+insert replaces an article's rows
+    readmitted_articles as (
+
+        select distinct admitted_aid.article_id
+
+        from admitted_aid
+
+        where admitted_aid.aid_mention_id not in (
+            select built.aid_mention_id from {{ this }} as built
         )
-        {% if is_incremental() %}
-            and {{ reloaded_since_built('articles') }}
-        {% endif %}
+
+    ),
+
+{% endif %}
+
+new_aid as (
+
+    select
+        admitted_aid.*,
+        articles.loaded_at
+
+    from admitted_aid
+
+    inner join articles
+        on admitted_aid.article_id = articles.article_id
+
+    {% if is_incremental() %}
+        where
+            {{ reloaded_since_built('articles') }}
+            or admitted_aid.article_id in (
+                select readmitted_articles.article_id from readmitted_articles
+            )
+    {% endif %}
 
 ),
 

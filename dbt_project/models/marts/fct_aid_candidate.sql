@@ -39,7 +39,12 @@ final as (
 
     from aid
 
-    where not is_between_two_countries
+    where
+        not is_between_two_countries
+        -- an article held back by a row-level rule takes its amounts with it (audit.quarantine)
+        and article_id not in (
+            select violations.article_id from {{ ref('int_article_rule_violations') }} as violations
+        )
 
 )
 

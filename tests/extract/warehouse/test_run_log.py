@@ -27,6 +27,7 @@ def test_the_row_takes_its_status_from_the_runs_validation_and_a_rerun_replaces_
     assert row["validation_status"] == "warned"
     assert row["started_at"] == datetime(2026, 11, 22, 0, 5, 7) and row["logical_date"] == datetime(2026, 11, 21)
     assert row["n_quarantined"] is None  # dbt never built audit.quarantine here
+    assert row["n_calls_published"] is None and row["n_aid_published"] is None  # nor the marts
     record_run(con, "run-1", None, STARTED, FINISHED, COUNTS | {"n_loaded": 3})
     assert con.execute("select count(*), max(n_loaded), max(validation_status) from audit.run_log").fetchone() == (1, 3, "warned")
     con.close()
@@ -47,3 +48,16 @@ def test_the_summary_reads_the_last_run(tmp_path):
     text = summary(path)
     assert "run run-1" in text and "articles read: 3 (loaded 2, duplicates 0, rejected 1)" in text
     assert "validation: passed" in text and str(tmp_path / "reports" / "run-1") in text
+
+
+def test_the_row_keeps_the_sizes_of_the_published_marts_not_the_loaded_counts(tmp_path):
+    con = connect(tmp_path / "w.duckdb")
+    apply_schema(con)
+    con.execute("create schema if not exists marts; create table marts.fct_call (call_id varchar); "
+                "create table marts.fct_aid (aid_id varchar); "
+                "insert into marts.fct_call values ('c1'), ('c2'), ('c3'); insert into marts.fct_aid values ('a1')")
+    # a day that loaded nothing new still publishes the marts history built
+    row = record_run(con, "run-2", None, STARTED, FINISHED, COUNTS | {"n_calls": 0, "n_aid": 0})
+    assert (row["n_calls"], row["n_aid"], row["n_calls_published"], row["n_aid_published"]) == (0, 0, 3, 1)
+    assert con.execute("select n_calls_published, n_aid_published from audit.run_log").fetchone() == (3, 1)
+    con.close()
