@@ -23,7 +23,8 @@ the day its logical date falls on.
 One run at a time builds the warehouse: `claim_warehouse` waits (rescheduling
 itself) until the build lock beside the warehouse is free, so a backfill and
 the daily run, or a `make run` beside the scheduler, queue up instead of
-writing the same build file. `publish` releases the lock, and so does a failed run.
+writing the same build file. `publish` releases the lock, and so does a failed run, after
+logging itself in the published `audit.run_log` (status `failed`, with the task and its error).
 
 Tasks: `claim_warehouse` → `prepare_build` → `fetch_news` → `extract_articles` →
 `load_raw` → `validate_raw` → `dbt` → `validate_marts` → `publish`.
@@ -46,11 +47,23 @@ from airflow.sdk import Param, PokeReturnValue, dag, task
 from airflow.timetables.interval import CronDataIntervalTimetable
 
 
-def release_build_lock(context) -> None:
-    """A failed run frees the warehouse for the next one (a run killed outright is freed by its lease)."""
+def note_task_failure(context) -> None:
+    """A task's final failure: keep its error's first line for the run's failure callback."""
     from extract.tasks import steps
 
-    steps.release_build(context["dag_run"].run_id)
+    steps.note_task_failure(context["run_id"], context["ti"].task_id, context.get("exception"))
+
+
+def log_failed_run(context) -> None:
+    """A failed run: its row in the published audit.run_log (status failed, with why), then the warehouse is freed.
+
+    The build is not published. A run killed outright is freed by its lease, and has no row.
+    """
+    from extract.tasks import steps
+
+    ti = context.get("ti")  # the task that failed; absent when Airflow gives only a minimal context
+    steps.record_failure(context["run_id"], ti.task_id if ti is not None else None, context.get("dag_run"),
+                         context.get("reason"))
 
 
 @dag(
@@ -62,8 +75,9 @@ def release_build_lock(context) -> None:
     catchup=False,
     max_active_runs=1,  # DuckDB has one writer: runs must not overlap (backfills too: see claim_warehouse)
     dagrun_timeout=timedelta(hours=6),
-    on_failure_callback=release_build_lock,
-    default_args={"owner": "news-warehouse", "retries": 2, "retry_delay": timedelta(seconds=30)},
+    on_failure_callback=log_failed_run,
+    default_args={"owner": "news-warehouse", "retries": 2, "retry_delay": timedelta(seconds=30),
+                  "on_failure_callback": note_task_failure},
     doc_md=__doc__,
     tags=["news", "warehouse"],
     params={

@@ -115,6 +115,70 @@ def release_build(run_id: str) -> bool:
     return released
 
 
+def note_task_failure(run_id: str, task_id: str, error: BaseException | str | None) -> Path:
+    """Keep the first line of a task's final error beside the run's work files, for `record_failure`."""
+    first_line = next((line.strip() for line in str(error or "").splitlines() if line.strip()), "")
+    text = f"{type(error).__name__}: {first_line}" if isinstance(error, BaseException) else first_line
+    note = run_work_dir(load_settings(), run_id) / "failures" / f"{run_folder_name(task_id)}.txt"
+    note.parent.mkdir(parents=True, exist_ok=True)
+    note.write_text(text or "no error message", encoding="utf-8")
+    return note
+
+
+def record_failure(run_id: str, failed_task: str | None, dag_run: DagRun | None = None,
+                   airflow_reason: str | None = None) -> bool:
+    """Log a failed run in the published warehouse's audit.run_log with why it failed, then free the build.
+
+    Called by the DAG's failure callback. The build is not published. The row is
+    written only while this run holds the build lock (it still does, or takes it
+    if free): True when written. A run whose lock another run has taken over
+    cannot write without racing that run's publish, so it only logs why not.
+    """
+    from extract.warehouse.load import connect
+    from extract.warehouse.run_log import failed_expectations, load_counts, record_failed_run, validation_status
+
+    settings = load_settings()
+    finished = utc_now()
+    if not claim_warehouse(run_id):
+        log.warning("run %s failed (%s) but cannot log it: another run builds the warehouse", run_id, failed_task)
+        return False
+    counts: dict[str, int] = {}
+    failed_checks: list[str] = []
+    validation = None
+    if settings.build_path.exists():
+        con = connect(settings.build_path, read_only=True)
+        try:
+            counts = load_counts(con, run_id)
+            failed_checks = failed_expectations(con, run_id)
+            validation = validation_status(con, run_id) if failed_checks else None
+        finally:
+            con.close()
+    reason = failure_reason(settings, run_id, failed_task, failed_checks, airflow_reason)
+    started = (dag_run.start_date if dag_run is not None else None) or finished
+    try:
+        record_failed_run(settings.warehouse_path, run_id, dag_run.logical_date if dag_run is not None else None,
+                          started, finished, reason, counts, validation)
+    finally:
+        release_build(run_id)
+    return True
+
+
+def failure_reason(settings: Settings, run_id: str, failed_task: str | None, failed_checks: list[str],
+                   airflow_reason: str | None = None) -> str:
+    """In plain words: which task failed, and why (the failed critical expectations, or its error's first line)."""
+    task = failed_task or "a task"
+    if failed_checks:
+        return f"{task} failed: critical expectations failed: {'; '.join(failed_checks)}"
+    notes = run_work_dir(settings, run_id) / "failures"
+    note = notes / f"{run_folder_name(failed_task)}.txt" if failed_task else None
+    if note is None or not note.exists():
+        note = min(notes.glob("*.txt"), default=None, key=lambda path: path.stat().st_mtime_ns) \
+            if notes.is_dir() else None
+    if note is not None:
+        return f"{task} failed: {note.read_text(encoding='utf-8')}"
+    return f"{task} failed ({airflow_reason or 'no error recorded'}): see the task's log"
+
+
 # ------------------------------------------------------------------ the tasks, in order
 
 
@@ -313,6 +377,7 @@ def _published(settings: Settings, run_id: str) -> bool:
         return False
     con = connect(settings.warehouse_path, read_only=True)
     try:
-        return con.execute("select count(*) from audit.run_log where run_id = ?", [run_id]).fetchone()[0] > 0
+        return con.execute("select count(*) from audit.run_log where run_id = ? and coalesce(status, 'published') "
+                           "= 'published'", [run_id]).fetchone()[0] > 0
     finally:
         con.close()

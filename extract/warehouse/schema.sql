@@ -105,20 +105,25 @@ create table if not exists audit.run_log (
     n_loaded integer,
     n_duplicates integer,
     n_rejected integer,
-    n_calls integer,
-    n_aid integer,
+    n_calls integer,                  -- calls the run published (marts.fct_call); article-level reports loaded
+                                      -- only when no mart exists; null for a failed run
+    n_aid integer,                    -- aid rows the run published (marts.fct_aid), likewise
     validation_status varchar,        -- passed | warned | failed
     n_unchanged integer,              -- inputs already loaded with the same content and extractor
     n_superseded integer,             -- earlier versions of inputs that now read differently, replaced
     n_quarantined integer,            -- facts held back from the marts by a row-level rule (audit.quarantine)
     n_calls_published integer,        -- rows of marts.fct_call the run published
-    n_aid_published integer           -- rows of marts.fct_aid the run published
+    n_aid_published integer,          -- rows of marts.fct_aid the run published
+    status varchar,                   -- published | failed (null: a row written before runs had a status)
+    reason varchar                    -- why a failed run failed: the task and its error, in plain words
 );
 alter table audit.run_log add column if not exists n_unchanged integer;
 alter table audit.run_log add column if not exists n_superseded integer;
 alter table audit.run_log add column if not exists n_quarantined integer;
 alter table audit.run_log add column if not exists n_calls_published integer;
 alter table audit.run_log add column if not exists n_aid_published integer;
+alter table audit.run_log add column if not exists status varchar;
+alter table audit.run_log add column if not exists reason varchar;
 
 create table if not exists audit.validation_results (
     run_id varchar not null,
