@@ -57,19 +57,14 @@ def _isna(value) -> bool:
 
 
 def sidebar_footer(path: Path) -> None:
-    try:
-        run = data.query(path, "select run_id, finished_at, validation_status from audit.run_log "
-                               "order by finished_at desc nulls last limit 1")
-    except Exception:  # an older warehouse without audit tables still shows its marts
-        run = None
+    status = data.last_run_status(path)  # None for an older warehouse without audit tables: it still shows its marts
     st.sidebar.divider()
     st.sidebar.caption(f"Warehouse: `{path.name}` (read-only)", help=str(path))
-    if run is not None and not run.empty:
-        row = run.iloc[0]
-        st.sidebar.caption(f"Last run: {row.finished_at:%Y-%m-%d %H:%M} UTC, validation {row.validation_status}")
-    has_quarantine = not data.query(path, "select 1 from information_schema.tables "
-                                          "where table_schema = 'audit' and table_name = 'quarantine'").empty
-    if has_quarantine:
+    if status and "FAILED" in status:
+        st.sidebar.error(status)
+    elif status:
+        st.sidebar.caption(status)
+    if data.has_table(path, "audit", "quarantine"):
         held_back = data.query(path, "select fact_type, rule, count(*) as n from audit.quarantine "
                                      "group by all order by n desc, fact_type, rule")
         if not held_back.empty:

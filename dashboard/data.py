@@ -54,6 +54,40 @@ def missing_tables(path: Path) -> list[str]:
     return [name for name in REQUIRED_TABLES if name not in found]
 
 
+def has_table(path: Path, schema: str, table: str) -> bool:
+    return not query(path, "select 1 from information_schema.tables where table_schema = ? and table_name = ?",
+                     [schema, table]).empty
+
+
+def last_run_status(path: Path) -> str | None:
+    """The sidebar's status line: the last run as it ended, and, when it failed, the last good publication.
+
+    None for a warehouse without a run log (one built before the audit tables).
+    """
+    if not has_table(path, "audit", "run_log"):
+        return None
+    columns = set(query(path, "select column_name from information_schema.columns "
+                              "where table_schema = 'audit' and table_name = 'run_log'")["column_name"])
+    status = "coalesce(status, 'published')" if "status" in columns else "'published'"
+    reason = "reason" if "reason" in columns else "null"
+    runs = query(path, f"""
+        select run_id, finished_at, validation_status, {status} as status, {reason} as reason
+        from audit.run_log order by finished_at desc nulls last""")
+    if runs.empty:
+        return None
+    last = runs.iloc[0]
+    if last.status != "failed":
+        return f"Last run: {_when(last.finished_at)}, published, validation {last.validation_status}"
+    good = runs[runs.status == "published"]
+    since = (f"Last good publication: {_when(good.iloc[0].finished_at)} (run {good.iloc[0].run_id})"
+             if not good.empty else "No run has published yet")
+    return f"Last run: {_when(last.finished_at)}, FAILED: {last.reason}. {since}; the data shown is from it."
+
+
+def _when(moment: Any) -> str:
+    return "unknown time" if pd.isna(moment) else f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
 def problem(path: Path) -> str | None:
     """Why the dashboard cannot show this warehouse, or None when it can."""
     if file_version(path) is None:
@@ -63,6 +97,9 @@ def problem(path: Path) -> str | None:
     except duckdb.Error as error:
         return f"Cannot open `{path}` read-only: {error}"
     if missing:
+        status = last_run_status(path)
+        if status and "FAILED" in status and "No run has published yet" in status:
+            return f"`{path}` holds no marts yet. {status.replace('; the data shown is from it.', '.')}"
         return (f"`{path}` has no table(s) {', '.join('marts.' + m for m in missing)}: "
                 "it was built before the reporting models. Run `make run` again.")
     return None

@@ -69,3 +69,36 @@ def test_network_layout_is_deterministic_and_inside_the_frame():
     assert set(first) == set(nodes)
     assert all(-1.0 <= x <= 1.0 and -1.0 <= y <= 1.0 for x, y in first.values())
     assert len(set(first.values())) == len(nodes)
+
+
+def test_the_status_line_says_a_failed_last_run_and_the_last_good_publication(tmp_path):
+    from datetime import datetime
+
+    from extract.warehouse.load import apply_schema, connect
+    from extract.warehouse.run_log import record_failed_run, record_run
+
+    path = tmp_path / "warehouse.duckdb"
+    make_warehouse(path, 2)
+    assert data.last_run_status(path) is None  # no audit tables: the marts still show
+    con = connect(path)
+    apply_schema(con)
+    record_run(con, "run-good", None, datetime(2026, 11, 21, 0, 1), datetime(2026, 11, 21, 0, 5), {})
+    con.close()
+    assert data.last_run_status(path) == "Last run: 2026-11-21 00:05 UTC, published, validation passed"
+    record_failed_run(path, "run-bad", None, datetime(2026, 11, 22, 0, 1), datetime(2026, 11, 22, 0, 5),
+                      "validate_raw failed: critical expectations failed: article_calls.raw mode_known (1 rows)")
+    assert data.last_run_status(path) == (
+        "Last run: 2026-11-22 00:05 UTC, FAILED: validate_raw failed: critical expectations failed: "
+        "article_calls.raw mode_known (1 rows). Last good publication: 2026-11-21 00:05 UTC (run run-good); "
+        "the data shown is from it.")
+
+
+def test_a_warehouse_that_only_logged_a_failed_run_says_so(tmp_path):
+    from datetime import datetime
+
+    from extract.warehouse.run_log import record_failed_run
+
+    path = tmp_path / "warehouse.duckdb"
+    record_failed_run(path, "run-1", None, datetime(2026, 11, 22), datetime(2026, 11, 22, 0, 5), "load_raw failed: x")
+    assert data.problem(path) == (f"`{path}` holds no marts yet. Last run: 2026-11-22 00:05 UTC, FAILED: "
+                                  "load_raw failed: x. No run has published yet.")
