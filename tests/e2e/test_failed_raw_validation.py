@@ -1,4 +1,5 @@
-"""A run whose raw data fails a critical expectation stops at validate_raw, promptly, and publishes nothing.
+"""A run whose raw data fails a critical expectation stops at validate_raw, promptly, and publishes nothing,
+but logs itself in the published audit.run_log as failed, with the expectation that failed.
 
 The per-model dbt tasks run after the producer whatever its outcome (so that a failed build
 reports per model); when the producer never ran, they must skip rather than wait for it.
@@ -6,12 +7,12 @@ reports per model); when the producer never ran, they must skip rather than wait
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from pathlib import Path
 
 from extract.warehouse.load import apply_schema, connect
-from tests.e2e.conftest import DagRunner
+from extract.warehouse.summary import summary
+from tests.e2e.conftest import DagRunner, table_fingerprints
 
 # A row no extractor writes: a call by letter. A malformed raw row is a broken schema, a
 # critical raw expectation (mode_known), not a wrong fact that dbt could quarantine. It sits
@@ -27,10 +28,6 @@ values ('broken-call', 'broken-article', 0, 'Thư.', date '2024-01-02', 'day', '
 """
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def test_a_critical_raw_failure_stops_the_run_without_running_dbt(tmp_path_factory):
     home = tmp_path_factory.mktemp("airflow-raw-failure")
     inbox = home / "inbox"
@@ -42,14 +39,26 @@ def test_a_critical_raw_failure_stops_the_run_without_running_dbt(tmp_path_facto
         con.execute(BROKEN_ROWS)
     finally:
         con.close()
-    published = _digest(warehouse)
+    published = {schema: table_fingerprints(warehouse, schema) for schema in ("raw", "marts")}
     runner = DagRunner(home)
     run = runner.start(inbox, warehouse, "2026-11-20")
     output = run.communicate(timeout=300)[0]  # waiting per-model tasks would hang here
     assert run.returncode != 0, output[-3000:]
 
-    assert _digest(warehouse) == published, "a failed run changed the published warehouse"
+    # nothing of the build is published: only the run's own row is new
+    assert {schema: table_fingerprints(warehouse, schema) for schema in ("raw", "marts")} == published
     assert not Path(f"{warehouse}.lock").exists(), "the failed run kept the build lock"
+    con = connect(warehouse, read_only=True)
+    try:
+        rows = con.execute("select run_id, status, reason, validation_status, n_calls from audit.run_log").fetchall()
+    finally:
+        con.close()
+    assert len(rows) == 1, rows
+    run_id, status, reason, validation, n_calls = rows[0]
+    assert (status, validation, n_calls) == ("failed", "failed", None)
+    assert reason.startswith("validate_raw failed: critical expectations failed: ") and "mode_known" in reason, reason
+    text = summary(warehouse)
+    assert f"run {run_id}" in text and "status: FAILED, nothing published: validate_raw failed" in text, text
     con = sqlite3.connect(home / "airflow" / "airflow.db")
     try:
         states = dict(con.execute("select task_id, state from task_instance").fetchall())
