@@ -148,6 +148,7 @@ def test_bridge_keeps_named_people(warehouse):
         )[0]
         assert valid["valid_from"] <= CALL_DATE
         assert valid["valid_to"] is None or CALL_DATE <= valid["valid_to"]
+        assert row["canonical_name"] == valid["canonical_name"] is not None  # the reference actor's name
 
 
 def test_non_reference_actor(warehouse):

@@ -44,6 +44,19 @@ reference_actor_ids as (
 
 ),
 
+-- one name per person for a call no role row covers: the latest role's
+actor_names as (
+
+    select
+        actor_id,
+        arg_max(canonical_name, coalesce(valid_from, date '0001-01-01')) as canonical_name
+
+    from actors
+
+    group by actor_id
+
+),
+
 principal_roles as (
 
     select
@@ -64,7 +77,8 @@ actor_rows as (
     select
         call_participants.call_participant_id,
         actor_periods.actor_key,
-        actor_periods.role
+        actor_periods.role,
+        actor_periods.canonical_name
 
     from call_participants
 
@@ -107,7 +121,11 @@ joined as (
         coalesce(call_participants.role_as_reported, actor_rows.role) as role_at_call,
         call_participants.role_as_reported,
         call_participants.name_as_reported,
-        call_participants.canonical_name,
+        coalesce(
+            actor_rows.canonical_name,
+            actor_names.canonical_name,
+            call_participants.canonical_name
+        ) as canonical_name,
         reference_actor_ids.actor_id is not null as is_reference,
         call_participants.call_date,
         call_participants.n_reports
@@ -119,6 +137,9 @@ joined as (
 
     left join reference_actor_ids
         on call_participants.actor_id = reference_actor_ids.actor_id
+
+    left join actor_names
+        on call_participants.actor_id = actor_names.actor_id
 
 ),
 
