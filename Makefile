@@ -86,7 +86,7 @@ eval: $(AIRFLOW_HOME)/airflow.db $(MANIFEST)
 CLOCK_DAYS ?= 2027-12-31 2026-01-02
 CLOCK_TESTS ?= tests/extract tests/expectations tests/dags
 test: $(BIN)/.installed $(MANIFEST)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=12
 	@set -e; for day in $(CLOCK_DAYS); do \
 		echo "== the date-sensitive tests under a clock set to $$day"; \
 		$(BIN)/python -m pytest -q -p no:cacheprovider --clock $$day $(CLOCK_TESTS); \
