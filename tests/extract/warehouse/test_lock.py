@@ -116,10 +116,10 @@ def test_a_lock_file_nobody_can_read_stops_the_claim_with_what_to_do(tmp_path):
 # ------------------------------------------------------------------ a holder whose process is gone
 
 
-def _hold_until_told(lock: str, run_id: str, claimed, release) -> None:
+def _claim_for_this_process(lock: str, run_id: str, claimed, stay_seconds: float) -> None:
     claim(Path(lock), run_id, NOW, LEASE, run_process=os.getpid())
     claimed.set()
-    release.wait(timeout=60)
+    time.sleep(stay_seconds)  # killed before the end (no Event to wait on: a killed waiter would hang its setter)
 
 
 def _wait_until_zombie(pid: int) -> None:
@@ -133,8 +133,8 @@ def _wait_until_zombie(pid: int) -> None:
 def test_a_lock_whose_process_is_killed_is_taken_over_before_its_lease_runs_out(tmp_path):
     lock = tmp_path / "w.duckdb.lock"
     context = multiprocessing.get_context("fork")
-    claimed, release = context.Event(), context.Event()
-    holder = context.Process(target=_hold_until_told, args=(str(lock), "dags-test-run", claimed, release))
+    claimed = context.Event()
+    holder = context.Process(target=_claim_for_this_process, args=(str(lock), "dags-test-run", claimed, 60.0))
     holder.start()
     try:
         assert claimed.wait(timeout=30)
@@ -146,18 +146,17 @@ def test_a_lock_whose_process_is_killed_is_taken_over_before_its_lease_runs_out(
         assert process_gone(read_holder(lock))
         assert claim(lock, "next-run", later, LEASE, run_finished=lambda run: False).run_id == "next-run"
     finally:
-        release.set()
+        holder.kill()
         holder.join(timeout=30)
 
 
 def test_a_lock_whose_process_exited_is_taken_over(tmp_path):
     lock = tmp_path / "w.duckdb.lock"
     context = multiprocessing.get_context("fork")
-    claimed, release = context.Event(), context.Event()
-    release.set()
-    holder = context.Process(target=_hold_until_told, args=(str(lock), "dags-test-run", claimed, release))
+    holder = context.Process(target=_claim_for_this_process, args=(str(lock), "dags-test-run", context.Event(), 0.0))
     holder.start()
     holder.join(timeout=30)
+    assert holder.exitcode == 0 and read_holder(lock).pid == holder.pid
     assert claim(lock, "next-run", NOW + timedelta(minutes=1), LEASE).run_id == "next-run"
 
 
