@@ -40,6 +40,7 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
+from extract.tasks.pause import pause_point
 from extract.tasks.settings import load_settings
 
 log = logging.getLogger(__name__)
@@ -138,10 +139,13 @@ def skip_when_dbt_did_not_run(context: Any) -> None:
     poll for a result that never comes; they are skipped instead, and the run fails at validate_raw.
     """
     from airflow.sdk.exceptions import AirflowSkipException
+    from cosmos.constants import PRODUCER_WATCHER_TASK_ID
 
     task, ti = context["task"], context["ti"]
     producer_id = getattr(task, "producer_task_id", None)  # set on Cosmos's per-model tasks only
     if producer_id is None or task.task_id == producer_id:
+        if task.task_id.rpartition(".")[2] == PRODUCER_WATCHER_TASK_ID:
+            pause_point("dbt")  # about to run `dbt build` (a test-only hook, off by default)
         return
     states = ti.get_task_states(dag_id=ti.dag_id, task_ids=[producer_id], run_ids=[context["run_id"]])
     state = states.get(context["run_id"], {}).get(producer_id)

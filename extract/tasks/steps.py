@@ -22,12 +22,14 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from extract.clock import utc_now
+from extract.tasks.pause import pause_point
 from extract.tasks.settings import Settings, load_settings
 from extract.warehouse import lock
 from extract.warehouse.run_log import run_folder_name
@@ -81,12 +83,28 @@ def run_work_dir(settings: Settings, run_id: str) -> Path:
 def claim_warehouse(run_id: str, run_finished: Callable[[str], bool] | None = None) -> bool:
     """Try to become the one run building the warehouse; True once this run holds it.
 
-    `run_finished` asks Airflow whether another run has ended (its lock is then stale).
+    `run_finished` asks Airflow whether another run has ended (its lock is then stale). Under
+    `airflow dags test` the lock also records this process, so that the next run takes it over
+    as soon as this process is gone (a killed `dags test` run is never marked failed).
     """
-    holder = lock.claim(load_settings().lock_path, run_id, utc_now(), BUILD_LEASE, run_finished)
+    holder = lock.claim(load_settings().lock_path, run_id, utc_now(), BUILD_LEASE, run_finished,
+                        run_process=whole_run_process())
     if holder.run_id != run_id:
         log.info("waiting: run %s has been building the warehouse since %s", holder.run_id, holder.acquired_at)
     return holder.run_id == run_id
+
+
+def whole_run_process(argv: Sequence[str] | None = None, pid: int | None = None) -> int | None:
+    """This process's pid when it runs every task of its run, else None.
+
+    That is `airflow dags test` without `--use-executor`: its tasks run inside the command's own
+    process. Under a scheduler (or `--use-executor`) each task is a process of its own, which
+    ends with its task while the run goes on, so its end says nothing of the run.
+    """
+    argv = list(sys.argv if argv is None else argv)
+    if argv[1:3] == ["dags", "test"] and "--use-executor" not in argv:
+        return os.getpid() if pid is None else pid
+    return None
 
 
 def run_has_ended(ti: Any) -> Callable[[str], bool]:
@@ -231,7 +249,9 @@ def extract_articles(dag_run: DagRun, reprocess: bool = False) -> str:
     settings = load_settings()
     hold_build(settings, dag_run.run_id)
     start, end = run_window(dag_run)
-    return str(_extract(settings, dag_run.run_id, start, end, reprocess))
+    written = _extract(settings, dag_run.run_id, start, end, reprocess)
+    pause_point("extract_articles")
+    return str(written)
 
 
 def load_raw(run_id: str) -> dict[str, int]:
@@ -244,6 +264,7 @@ def load_raw(run_id: str) -> dict[str, int]:
     con = connect(settings.build_path)
     try:
         result = load_batch(con, payload["articles"], payload["rejected"], run_id, utc_now())
+        pause_point("load_raw")  # the new rows are in the build (its WAL), not yet checkpointed
     finally:
         con.close()
     counts = dict(result.__dict__)
@@ -286,8 +307,10 @@ def publish(dag_run: DagRun, counts: dict[str, int]) -> str:
             con.execute("checkpoint")
         finally:
             con.close()
+        pause_point("publish.recorded")
         os.replace(settings.build_path, settings.warehouse_path)
         log.info("published %s", settings.warehouse_path)
+        pause_point("publish.renamed")
     release_build(dag_run.run_id)
     return summary(settings.warehouse_path)
 
@@ -364,6 +387,7 @@ def _validate(stage: str, run_id: str) -> dict[str, str]:
     result = validate_stage(settings.build_path, stage, run_id, settings.reports_dir / run_folder_name(run_id),
                             as_of=utc_now(), allowed_currencies=currencies_with_rates(settings.seeds_dir),
                             max_held_back_share=settings.max_held_back_share)
+    pause_point(f"validate_{stage}")  # the results are written to the build
     if result.status == "failed":
         # A data problem: retrying cannot fix it, and the build must not be published.
         raise AirflowFailException(f"critical expectations failed in stage {stage}: see {result.report_path}")

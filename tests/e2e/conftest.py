@@ -28,12 +28,21 @@ class DagRunner:
         args = ["dags", "test", DAG_ID] + ([logical_date] if logical_date else [])
         return run_airflow(env, *args, check=check)
 
-    def start(self, inbox: Path, warehouse: Path, logical_date: str, **extra_env: str) -> subprocess.Popen:
-        """Start a run in the background; the caller waits for it."""
+    def start(self, inbox: Path, warehouse: Path, logical_date: str, output: Path | None = None,
+              **extra_env: str) -> subprocess.Popen:
+        """Start a run in the background; the caller waits for it.
+
+        With `output`, the run's output goes to that file and the run is the leader of its own
+        process group, so that a test can kill it and everything it started (`os.killpg`).
+        """
         env = self._env(inbox, warehouse, extra_env)
         airflow = Path(sys.executable).with_name("airflow")
-        return subprocess.Popen([str(airflow), "dags", "test", DAG_ID, logical_date], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        command = [str(airflow), "dags", "test", DAG_ID, logical_date]
+        if output is not None:
+            with output.open("w", encoding="utf-8") as sink:
+                return subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT, text=True,
+                                        start_new_session=True)
+        return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
     def _env(self, inbox: Path, warehouse: Path, extra_env: dict[str, str]) -> dict[str, str]:
         env = airflow_env(self.tmp, inbox, warehouse)
