@@ -28,7 +28,7 @@ MANIFEST := dbt_project/target/manifest.json
 DBT_PROJECT_FILES := $(shell find dbt_project -path dbt_project/target -prune -o -path dbt_project/logs -prune \
 	-o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print)
 
-.PHONY: install manifest run test eval bench lint clean airflow scheduler-smoke check-sources rules-docs
+.PHONY: install manifest run test test-crash eval bench lint clean airflow scheduler-smoke check-sources rules-docs
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -86,7 +86,7 @@ eval: $(AIRFLOW_HOME)/airflow.db $(MANIFEST)
 CLOCK_DAYS ?= 2027-12-31 2026-01-02
 CLOCK_TESTS ?= tests/extract tests/expectations tests/dags
 test: $(BIN)/.installed $(MANIFEST)
-	$(BIN)/python -m pytest --durations=12
+	$(BIN)/python -m pytest --durations=12 -m "not crash_thorough"
 	@set -e; for day in $(CLOCK_DAYS); do \
 		echo "== the date-sensitive tests under a clock set to $$day"; \
 		$(BIN)/python -m pytest -q -p no:cacheprovider --clock $$day $(CLOCK_TESTS); \
@@ -182,3 +182,7 @@ browser-deps:
 	fi
 
 test: browser-deps
+
+# Every kill point of tests/e2e/test_crash_safety.py (make test runs the three distinct ones, to stay near 20 min).
+test-crash: $(BIN)/.installed $(MANIFEST)
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e/test_crash_safety.py

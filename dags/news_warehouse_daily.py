@@ -57,7 +57,8 @@ def note_task_failure(context) -> None:
 def log_failed_run(context) -> None:
     """A failed run: its row in the published audit.run_log (status failed, with why), then the warehouse is freed.
 
-    The build is not published. A run killed outright is freed by its lease, and has no row.
+    The build is not published. A run killed outright has no row; the next run takes its lock over (see
+    extract/warehouse/lock.py: a gone `dags test` process at once, else Airflow or the lease).
     """
     from extract.tasks import steps
 

@@ -169,7 +169,13 @@ def _unique(warehouse: Path) -> dict[str, int]:
     return {table: n for table, n in extra.items() if n}
 
 
-@pytest.mark.parametrize("case", list(POINTS))
+# Three cases cover the three ways a kill can fall: before publishing (the dbt build: the same as extract,
+# load and validation), and on either side of the rename. `make test` runs those; `make test-crash` all six.
+THOROUGH_ONLY = {"extract_articles", "load_raw", "validate_marts"}
+
+
+@pytest.mark.parametrize("case", [pytest.param(case, marks=pytest.mark.crash_thorough) if case in THOROUGH_ONLY
+                                  else case for case in POINTS])
 def test_a_run_killed_in_a_task_leaves_a_consistent_warehouse_and_the_next_run_repairs_it(
         case, dag_runner, good_run, inbox_with_new_article, tmp_path):
     index = list(POINTS).index(case)
