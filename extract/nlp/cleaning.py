@@ -37,6 +37,8 @@ _BYLINE_LEAD = re.compile(r"^\s*(?:\((?P<paren>[^)]{2,40})\)|(?P<bare>[\w+&.]+(?
 
 
 MIN_PROSE_CHARS = 80
+MIN_PROSE_WORDS = 12
+MAX_HEADLINE_CHARS = 160
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +52,7 @@ def is_prose(line: str) -> bool:
     """A paragraph of running Vietnamese text, not page furniture: long enough, with sentence
     punctuation, and dense in stop words (the jusText measure; its Vietnamese stop list)."""
     words = line.lower().split()
-    if len(line) < MIN_PROSE_CHARS or len(words) < 12 or not re.search(r"[.!?…](?:\s|$|[\"”])", line):
+    if len(line) < MIN_PROSE_CHARS or len(words) < MIN_PROSE_WORDS or not re.search(r"[.!?…](?:\s|$|[\"”])", line):
         return False
     stop = sum(1 for w in words if w.strip(".,;:!?\"“”()") in _stop_words())
     return stop / len(words) >= 0.2
@@ -117,7 +119,7 @@ def clean_text(text: str, url: str | None, publishers: dict[str, str]) -> CleanA
         if _JUNK_LINE.match(line) or (_BULLET.match(line) and not line.endswith(_TERMINAL)):
             continue
         kept.append(line)
-    paragraphs = _paragraphs(kept)
+    paragraphs = _paragraphs(_without_trailing_links(kept))
     if sum(len(p) for p in paragraphs) < MIN_PROSE_CHARS:
         # Whatever the markers said, prose on the page is the article: never return an empty body.
         paragraphs = [line for line in lines if is_prose(line)] or paragraphs
@@ -200,6 +202,19 @@ def _is_doubled_headline(line: str) -> bool:
     """A teaser block repeats its headline twice on one line ("X X")."""
     half = len(line) // 2
     return len(line) > 20 and line[:half].strip() == line[half:].strip()
+
+
+def _without_trailing_links(lines: list[str]) -> list[str]:
+    """After the article's last prose paragraph, a short line that is not a sentence (no closing punctuation)
+    is a link to another story ("Thủ tướng điện đàm với ..."), a byline or a button. A paragraph cut off by the
+    scrape right after the last prose one, or a long line, is the article's and stays."""
+    last_prose = max((i for i, line in enumerate(lines) if is_prose(line)), default=-1)
+    if last_prose < 0:
+        return lines
+    tail = [line for line in lines[last_prose + 1:] if line]
+    cut_off = tail[:1] if tail and len(tail[0].split()) >= MIN_PROSE_WORDS else []
+    return lines[:last_prose + 1] + cut_off + [
+        line for line in tail[len(cut_off):] if line.endswith(_TERMINAL) or len(line) > MAX_HEADLINE_CHARS]
 
 
 def _paragraphs(lines: list[str]) -> list[str]:

@@ -69,6 +69,7 @@ class ArticleMemory:
     last_call_parties: list[Person] = field(default_factory=list)
     mentions: dict[str, int] = field(default_factory=dict)  # how often each reference actor was named
     people_by_actor: dict[str, Person] = field(default_factory=dict)
+    roles_by_actor: dict[str, str] = field(default_factory=dict)  # the office the article first gave each actor
     last_call_date: DateMention | None = None  # the date of the call last reported ("Cùng ngày, ..." refers to it)
 
 

@@ -68,7 +68,8 @@ class Reference:
     def periods(self, actor_id: str, role: str | None = None) -> list[RolePeriod]:
         periods = self.periods_by_actor.get(actor_id, [])
         if role:
-            matching = [p for p in periods if _role_matches(p.role, role)]
+            # The press calls an elect by the office he is about to take ("Tổng thống Trump", days before it).
+            matching = [p for p in periods if _role_matches(p.role, role) or p.role == f"{role}-elect"]
             if matching:
                 return matching
         return periods

@@ -20,7 +20,7 @@ from extract.nlp.calls.mentions import mentions_in_sentence
 from extract.nlp.calls.model import ArticleCall, Mention
 from extract.nlp.dates import UNDATED
 from extract.nlp.document import Article
-from extract.nlp.people import Gazetteer, find_people
+from extract.nlp.people import COUNTERPART, ArticleMemory, Gazetteer, Person, find_people
 
 UNDATED_CONFIDENCE = 0.4
 
@@ -36,6 +36,7 @@ def extract_calls(article: Article, gaz: Gazetteer) -> list[ArticleCall]:
     initiators: list[tuple[int, str, Initiator]] = []
     for index, sentence in enumerate(sentences):
         people = find_people(sentence, gaz, memory, article.masked(index))
+        _recall_roles(people, memory)
         found = mentions_in_sentence(index, sentence, people, memory, about_calls)
         mentions.extend(found)
         initiator = find_initiator(sentence, people)
@@ -49,6 +50,8 @@ def extract_calls(article: Article, gaz: Gazetteer) -> list[ArticleCall]:
             if person.actor_id and person.is_reference:
                 memory.mentions[person.actor_id] = memory.mentions.get(person.actor_id, 0) + 1
                 memory.people_by_actor[person.actor_id] = person
+                if person.role and person.role != COUNTERPART:
+                    memory.roles_by_actor.setdefault(person.actor_id, person.role)
         for mention in found:
             if len(mention.countries) >= 2:
                 memory.last_call_parties = list(mention.parties)
@@ -56,8 +59,7 @@ def extract_calls(article: Article, gaz: Gazetteer) -> list[ArticleCall]:
                 memory.last_call_date = mention.date
         memory.seen_actor_ids.update(p.actor_id for p in people if p.actor_id)
     calls = fold_mentions(mentions)
-    denials = [i for i, s in enumerate(sentences) if DENIAL.search(s) and (
-        STRONG_TRIGGER.search(s) or CALL_RULES["denial_object"].search(s))]
+    denials = [i for i, s in enumerate(sentences) if _denies_a_call(s)]
     calls = [c for c in calls if not is_denied(c, denials)]
     attach_initiators(calls, initiators)
     resolve_dates(calls, published, article.years, ref, article.not_before, article.as_of)
@@ -72,6 +74,24 @@ def extract_calls(article: Article, gaz: Gazetteer) -> list[ArticleCall]:
             call.resolved = UNDATED
             call.confidence = UNDATED_CONFIDENCE
     return [c for c in calls if c.resolved is not UNDATED or _stands_alone_undated(c, dated)]
+
+
+def _denies_a_call(sentence: str) -> bool:
+    """A denial whose object is a call: "bác tin A điện đàm với B", "không có cuộc trò chuyện nào", "phủ nhận
+    thông tin này". A denial after the call's words denies something else ("nói chuyện với B, bác bỏ thỏa thuận")."""
+    denial = DENIAL.search(sentence)
+    if denial is None:
+        return False
+    trigger = STRONG_TRIGGER.search(sentence, denial.start()) or WEAK_TRIGGER.search(sentence, denial.start())
+    return bool(trigger) or bool(CALL_RULES["denial_object"].search(sentence))
+
+
+def _recall_roles(people: list[Person], memory: ArticleMemory) -> None:
+    """"Ngoại trưởng Nhật Bản Iwaya ... ông Iwaya": a name given again without its title keeps the office
+    the article gave it, which fixes the years the call can be in (the same person held other offices)."""
+    for person in people:
+        if person.actor_id and not person.role and person.actor_id in memory.roles_by_actor:
+            person.role = memory.roles_by_actor[person.actor_id]
 
 
 def _stands_alone_undated(call: ArticleCall, dated: list[ArticleCall]) -> bool:

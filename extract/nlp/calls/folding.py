@@ -23,8 +23,9 @@ def one_row_per_actor(parties: list[Person]) -> list[Person]:
 
 
 def is_denied(call: ArticleCall, denials: list[int]) -> bool:
-    """Every sentence reporting the call comes just before a denial of it."""
-    return any(all(d - 2 <= i <= d for i in call.evidence_sentences) for d in denials)
+    """Every sentence reporting the call is a denial or comes just before one ("... bác tin A điện đàm với B";
+    "“Không có cuộc trò chuyện nào cả”")."""
+    return bool(denials) and all(any(d - 2 <= i <= d for d in denials) for i in call.evidence_sentences)
 
 
 def _compatible(a: DateMention | None, b: DateMention | None) -> bool:

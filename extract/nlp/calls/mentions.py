@@ -128,6 +128,8 @@ def _mentions_at(index: int, sentence: str, people: list[Person], memory: Articl
         before = [p for p in in_clause if p.end <= trigger.start()]
         after = _coordinated(sentence, [p for p in in_clause if p.start >= link_start], directed)
         in_clause = before + after
+    elif phrase_end >= 0:
+        in_clause = _framed_parties(sentence, in_clause, phrase_end + 1, clause_end)
     parties = _parties(sentence, in_clause, speakers, memory, trigger)
     if FIRST_PERSON.search(sentence, clause_start, trigger.start()):
         # "“Tôi đã điện đàm với B”, A viết": the speaker of the quote is the other party.
@@ -157,6 +159,16 @@ def _mentions_at(index: int, sentence: str, people: list[Person], memory: Articl
                 weak_date=weak and pair_date is None, trigger_start=trigger.start())
         for pair, pair_date in _split_counterparts(sentence, parties, trigger, clause_end)
     ]
+
+
+def _framed_parties(sentence: str, in_clause: list[Person], body_start: int, clause_end: int) -> list[Person]:
+    """"Trong cuộc trao đổi, ông A lên án các cuộc tấn công của B": after the fronted phrase, the parties are
+    the clause's subject and those named after "với"; a country in the object ("của B") took no part."""
+    phrase = [p for p in in_clause if p.start < body_start]
+    subject = _coordinated(sentence, [p for p in in_clause if p.start >= body_start])
+    link = PARTY_LINK.search(sentence, subject[-1].end if subject else body_start, clause_end)
+    linked = _coordinated(sentence, [p for p in in_clause if link and p.start >= link.end()])
+    return phrase + subject + linked
 
 
 def _office_holders_of(sentence: str, people: list[Person], antecedent: list[Person]) -> list[Person]:

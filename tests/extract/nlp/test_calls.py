@@ -375,3 +375,36 @@ def test_a_bare_title_as_subject_is_the_holder_the_article_named(calls_in):
     text = ("Thủ tướng Phạm Minh Chính đã có cuộc điện đàm với Thủ tướng Thái Lan Srettha Thavisin ngày 3/4/2024.\n"
             "Cùng ngày, Thủ tướng cũng điện đàm với Thủ tướng Campuchia Hun Manet và Thủ tướng Lào Sonexay Siphandone.")
     assert sorted(tuple(sorted(c.countries)) for c in calls_in(text)) == [("KHM", "VNM"), ("LAO", "VNM"), ("THA", "VNM")]
+
+
+def test_after_a_fronted_call_phrase_only_the_subject_and_its_counterparts_are_parties(calls_in):
+    text = ("Ngày 2/12/2022, Thủ tướng Đức Olaf Scholz đã điện đàm với Tổng thống Nga Vladimir Putin.\n"
+            "Trong cuộc trao đổi hôm thứ Sáu, Thủ tướng Scholz lên án các cuộc tấn công của Nga vào hạ tầng của Ukraine.")
+    assert [sorted(c.countries) for c in calls_in(text, published=date(2022, 12, 3))] == [["DEU", "RUS"]]
+
+
+def test_a_name_given_again_keeps_the_office_the_article_gave_it(calls_in):
+    # Iwaya was Japan's defence minister in October 2018 and its foreign minister from October 2024.
+    text = ("Ngoại trưởng Nhật Bản Iwaya Takeshi đã tới Seoul ngày 13/1.\n"
+            "Hồi tháng 10, ngay sau khi ông Iwaya nhậm chức, Ngoại trưởng Hàn Quốc đã điện đàm với ông Iwaya.")
+    calls = calls_in(text, as_of=date(2025, 2, 1))
+    assert [(sorted(c.countries), c.resolved.value.year) for c in calls] == [(["JPN", "KOR"], 2024)]
+
+
+def test_an_elect_is_called_by_the_office_he_is_about_to_take(calls_in):
+    text = "Hôm 17/1, ba ngày trước lễ nhậm chức, Tổng thống Mỹ Donald Trump đã điện đàm với Chủ tịch Trung Quốc Tập Cận Bình."
+    calls = calls_in(text, not_before=date(2024, 12, 1), as_of=date(2025, 2, 1))
+    assert [c.resolved.value for c in calls] == [date(2025, 1, 17)]
+
+
+def test_a_call_the_article_reports_as_denied_is_not_a_call(calls_in):
+    text = ("Điện Kremlin bác tin Tổng thống Mỹ Donald Trump điện đàm với Tổng thống Nga Vladimir Putin.\n"
+            "Trước đó, một tờ báo Mỹ đưa tin ông Trump đã gọi điện cho ông Putin hôm 7/11.\n"
+            "\"Không có cuộc trò chuyện nào cả\", người phát ngôn Điện Kremlin nói.")
+    assert calls_in(text, published=date(2024, 11, 12)) == []
+
+
+def test_a_denial_after_the_call_words_denies_something_else(calls_in):
+    text = ("Ngày 28/1/2017, Tổng thống Mỹ Donald Trump nói chuyện điện thoại với Thủ tướng Australia Malcolm Turnbull, "
+            "bác bỏ thỏa thuận về người tị nạn.")
+    assert [sorted(c.countries) for c in calls_in(text)] == [["AUS", "USA"]]

@@ -96,3 +96,22 @@ def test_prose_on_the_page_is_never_lost(publishers):
     page = ("Mới nhất\nTin liên quan: Chiều 12/3/2025, Thủ tướng Nhật Bản đã có cuộc điện đàm với Tổng thống Hàn Quốc "
             "về hợp tác kinh tế và an ninh trong khu vực, và hai bên nhất trí tăng cường trao đổi.\n")
     assert "cuộc điện đàm" in clean_text(page, None, publishers).body_text
+
+
+def test_teaser_headlines_after_the_last_paragraph_are_links_not_text(publishers):
+    page = ("Hai nước nhất trí mở rộng hợp tác giáo dục\n"
+            "Ngày 4/3/2024, Bộ trưởng Giáo dục hai nước đã gặp nhau tại Hà Nội và nhất trí mở rộng các chương trình "
+            "trao đổi sinh viên trong những năm tới.\n"
+            "Phương Anh\n"
+            "Các tin khác\n"
+            "Thủ tướng điện đàm với Thủ tướng Ca-na-đa về thương mại\n")
+    body = clean_text(page, None, publishers).body_text
+    assert "trao đổi sinh viên" in body
+    assert "Ca-na-đa" not in body
+
+
+def test_a_last_paragraph_cut_off_by_the_scrape_stays(publishers):
+    page = ("Ngày 4/3/2024, Bộ trưởng Giáo dục hai nước đã gặp nhau tại Hà Nội và nhất trí mở rộng các chương trình "
+            "trao đổi sinh viên trong những năm tới.\n"
+            "Trước đó, sau cuộc điện đàm với Thủ tướng Ca-na-đa ngày 2/3, ông cho biết hai bên sẽ sớm ký kết một ")
+    assert "Ca-na-đa ngày 2/3" in clean_text(page, None, publishers).body_text
