@@ -98,6 +98,9 @@ def clean_text(text: str, url: str | None, publishers: dict[str, str]) -> CleanA
                 kept.append(rest)
             continue
         if _CUT_MARKERS.match(line) or _is_doubled_headline(line):
+            if started and _is_inline_link(line, lines[index + 1:]):
+                log.debug("dropped a link inside the article at line %d: %.40s", index, line)
+                continue
             if started:
                 log.debug("cut page furniture from line %d: %.40s", index, line)
                 break
@@ -202,6 +205,14 @@ def _is_doubled_headline(line: str) -> bool:
     """A teaser block repeats its headline twice on one line ("X X")."""
     half = len(line) // 2
     return len(line) > 20 and line[:half].strip() == line[half:].strip()
+
+
+def _is_inline_link(line: str, rest: list[str]) -> bool:
+    """"Xem thêm: <another story>" between two paragraphs of the article: a link set inside the text, not the
+    start of the page's furniture, since the article's prose goes on after it."""
+    marker = _CUT_MARKERS.match(line)
+    has_own_text = marker is not None and len(line[marker.end():].strip(" :-–")) >= 20
+    return has_own_text and any(is_prose(later) for later in rest)
 
 
 def _without_trailing_links(lines: list[str]) -> list[str]:

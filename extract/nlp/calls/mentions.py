@@ -17,6 +17,7 @@ from extract.nlp.calls.cues import (
     DIRECTION_GLUE,
     FIRST_PERSON,
     IN_PERSON,
+    JUST_NOW,
     LIST_GLUE,
     MULTILATERAL,
     NEGATIVE,
@@ -26,6 +27,7 @@ from extract.nlp.calls.cues import (
     PARTY_SPLIT,
     PLACE,
     PREPOSITIONAL_TRIGGER,
+    REFERRED_CALL,
     REPORT_FRAME,
     REPORTING,
     SAME_DAY,
@@ -105,13 +107,15 @@ def _mentions_at(index: int, sentence: str, people: list[Person], memory: Articl
     end_match = CLAUSE_END.search(sentence, phrase_end + 1 if phrase_end >= 0 else trigger.end())
     clause_end = end_match.start() if end_match else len(sentence)
     date = _call_date(sentence, clause_start, clause_end, trigger)
-    same_day = SAME_DAY.search(sentence, 0, trigger.start()) if date is None else None
+    same_day = SAME_DAY.search(sentence, 0, clause_end) if date is None else None
     if same_day and memory.last_call_date is not None:
         # "Cùng ngày, A còn điện đàm với B": the day of the call just reported, written here as "Cùng ngày".
         date = replace(memory.last_call_date, start=same_day.start(), end=same_day.end(), text=same_day.group(0))
     if date is None and memory.last_call_date is not None:
         # "Hai ngày sau", "Một ngày trước đó": counted from the call just reported.
         date = _counted_from_last_call(sentence, trigger, memory.last_call_date)
+    if date is None and JUST_NOW.search(sentence[clause_start:trigger.start()]):
+        date = _day_of_report(sentence, clause_start, memory)
     if date is None and VAGUE.search(sentence, clause_start, clause_end):
         return []
     speakers = [p for p in people if p.end <= clause_start and p.kind == "person"]
@@ -159,6 +163,15 @@ def _mentions_at(index: int, sentence: str, people: list[Person], memory: Articl
                 weak_date=weak and pair_date is None, trigger_start=trigger.start())
         for pair, pair_date in _split_counterparts(sentence, parties, trigger, clause_end)
     ]
+
+
+def _day_of_report(sentence: str, clause_start: int, memory: ArticleMemory) -> DateMention | None:
+    """"Tối 26/7, ông A viết rằng ông vừa điện đàm với B": the date opening the sentence; without one, the
+    day of the call just reported ("Ông A cho biết thêm ông đang gọi điện cho C")."""
+    opening = [d for d in find_dates(sentence[:clause_start]) if d.start <= 20 and d.month is not None]
+    if opening:
+        return opening[0]
+    return memory.last_call_date
 
 
 def _framed_parties(sentence: str, in_clause: list[Person], body_start: int, clause_end: int) -> list[Person]:
@@ -365,9 +378,12 @@ def _is_structured(sentence: str, parties: list[Person], trigger: re.Match[str])
 
 def _call_date(sentence: str, clause_start: int, clause_end: int, trigger: re.Match[str]) -> DateMention | None:
     candidates = []
+    referred = bool(REFERRED_CALL.match(sentence, trigger.end()))
     for mention in find_dates(sentence):
         if mention.start < clause_start or mention.start > clause_end:
             continue
+        if referred and mention.end <= trigger.start():
+            continue  # "Ngày 1/7, tòa án đình chỉ ... liên quan đến cuộc điện đàm này": the ruling's day
         # Only words between the trigger and the date can make it another event's date.
         window_start = trigger.end() if mention.start >= trigger.end() else max(0, mention.start - 60)
         if DATE_BLOCKERS.search(sentence[max(window_start, mention.start - 60):mention.start]):

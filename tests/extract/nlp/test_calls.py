@@ -408,3 +408,28 @@ def test_a_denial_after_the_call_words_denies_something_else(calls_in):
     text = ("Ngày 28/1/2017, Tổng thống Mỹ Donald Trump nói chuyện điện thoại với Thủ tướng Australia Malcolm Turnbull, "
             "bác bỏ thỏa thuận về người tị nạn.")
     assert [sorted(c.countries) for c in calls_in(text)] == [["AUS", "USA"]]
+
+
+def test_a_date_before_a_call_referred_back_to_is_another_events(calls_in):
+    text = ("Ngày 15/6, Thủ tướng Thái Lan Paetongtarn Shinawatra đã điện đàm với Chủ tịch Thượng viện Campuchia Hun Sen.\n"
+            "Tổng thống Mỹ Donald Trump cũng đã gọi điện cho bà Paetongtarn.\n"
+            "Ngày 1/7, Tòa án Hiến pháp Thái Lan đình chỉ chức vụ của bà Paetongtarn vì cuộc điện đàm này.")
+    calls = {tuple(sorted(c.countries)): c.resolved for c in calls_in(text, published=date(2025, 7, 27))}
+    assert calls[("KHM", "THA")].value == date(2025, 6, 15)
+    assert calls[("THA", "USA")].precision == "month"  # the publication month, not the ruling's day
+
+
+def test_a_call_happening_as_it_is_reported_takes_the_day_of_the_report(calls_in):
+    text = ("Tối 26/7, Tổng thống Mỹ Donald Trump viết trên mạng xã hội rằng ông vừa nói chuyện điện thoại với "
+            "Thủ tướng Campuchia Hun Manet.\n"
+            "Ông Trump cho biết thêm ông đang gọi điện cho Thủ tướng Thái Lan Paetongtarn Shinawatra.")
+    calls = {tuple(sorted(c.countries)): c.resolved.value for c in calls_in(text, published=date(2025, 7, 27))}
+    assert calls == {("KHM", "USA"): date(2025, 7, 26), ("THA", "USA"): date(2025, 7, 26)}
+
+
+def test_assigning_someone_to_talk_is_not_a_call(calls_in):
+    text = ("Ngày 26/7, Tổng thống Mỹ Donald Trump đã điện đàm với Thủ tướng Campuchia Hun Manet.\n"
+            "Ngày 27/7, ông Hun Manet cho biết ông đã giao Phó Thủ tướng Prak Sokhonn trao đổi với "
+            "Ngoại trưởng Mỹ Marco Rubio.")
+    calls = calls_in(text, published=date(2025, 7, 27))
+    assert [c.resolved.value for c in calls] == [date(2025, 7, 26)]

@@ -115,3 +115,16 @@ def test_a_last_paragraph_cut_off_by_the_scrape_stays(publishers):
             "trao đổi sinh viên trong những năm tới.\n"
             "Trước đó, sau cuộc điện đàm với Thủ tướng Ca-na-đa ngày 2/3, ông cho biết hai bên sẽ sớm ký kết một ")
     assert "Ca-na-đa ngày 2/3" in clean_text(page, None, publishers).body_text
+
+
+def test_a_link_set_between_two_paragraphs_does_not_end_the_article(publishers):
+    page = ("Ngày 4/3/2024, Bộ trưởng Giáo dục hai nước đã gặp nhau tại Hà Nội và nhất trí mở rộng các chương trình "
+            "trao đổi sinh viên trong những năm tới.\n"
+            "Xem thêm: Thủ tướng điện đàm với Thủ tướng Ca-na-đa về thương mại\n"
+            "Hai bên cũng nhất trí thành lập một nhóm công tác chung để theo dõi việc thực hiện các cam kết đã đạt "
+            "được trong thời gian tới.\n"
+            "Tin liên quan\n"
+            "Bộ trưởng hai nước điện đàm về hợp tác đại học\n")
+    body = clean_text(page, None, publishers).body_text
+    assert "nhóm công tác chung" in body
+    assert "Ca-na-đa" not in body and "hợp tác đại học" not in body
