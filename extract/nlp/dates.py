@@ -243,6 +243,8 @@ _ISO_LINE = re.compile(r"^\s*date\s+(?P<y>\d{4})-(?P<m>\d{2})(?:-(?P<d>\d{2}))?\
 _DATETIME = DATE_RULES["datetime"]
 _TIME_THEN_DATE = DATE_RULES["time_then_date"]
 _DATE_ONLY_LINE = DATE_RULES["date_only_line"]
+_MONTH_NAME_LINE = DATE_RULES["month_name_line"]
+_MONTH_NAMES = {name: int(month) for name, month in DATE_RULES.mapping("month_names").items()}
 _URL_STAMP = re.compile(r"[-/_](?P<y>20\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?:\d{2,}|[a-z]|\.htm)")
 
 
@@ -285,6 +287,12 @@ def parse_dateline(line: str) -> PublishedDate | None:
         d = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
         if d:
             return PublishedDate(d, DAY, "dateline")
+    m = _MONTH_NAME_LINE.match(stripped)
+    if m:
+        d = _safe_date(int(m["y"]), _MONTH_NAMES[m["mname"].lower()], int(m["d"]))
+        if d and m["hh"]:
+            return PublishedDate(d, "minute", "byline", int(m["hh"]), int(m["mm"]))
+        return PublishedDate(d, DAY, "dateline") if d else None
     return _dateline_by_dateparser(stripped)
 
 

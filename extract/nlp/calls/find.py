@@ -12,11 +12,11 @@ and who held which office when).
 
 from __future__ import annotations
 
-from extract.nlp.calls.cues import CALL_REFERENCE, CALL_RULES, DENIAL, STRONG_TRIGGER, WEAK_TRIGGER
+from extract.nlp.calls.cues import ANAPHOR_PARTIES, CALL_REFERENCE, CALL_RULES, DENIAL, STRONG_TRIGGER, WEAK_TRIGGER
 from extract.nlp.calls.dating import resolve_dates, resolve_roles
 from extract.nlp.calls.folding import fold_mentions, is_denied, one_row_per_actor
 from extract.nlp.calls.initiators import Initiator, attach_initiators, find_initiator
-from extract.nlp.calls.mentions import mentions_in_sentence
+from extract.nlp.calls.mentions import mentions_in_sentence, salient_pair, unique_parties
 from extract.nlp.calls.model import ArticleCall, Mention
 from extract.nlp.dates import UNDATED
 from extract.nlp.document import Article
@@ -58,6 +58,7 @@ def extract_calls(article: Article, gaz: Gazetteer) -> list[ArticleCall]:
             if mention.date is not None:
                 memory.last_call_date = mention.date
         memory.seen_actor_ids.update(p.actor_id for p in people if p.actor_id)
+    _name_parties_told_later(mentions, memory)
     calls = fold_mentions(mentions)
     denials = [i for i, s in enumerate(sentences) if _denies_a_call(s)]
     calls = [c for c in calls if not is_denied(c, denials)]
@@ -74,6 +75,15 @@ def extract_calls(article: Article, gaz: Gazetteer) -> list[ArticleCall]:
             call.resolved = UNDATED
             call.confidence = UNDATED_CONFIDENCE
     return [c for c in calls if c.resolved is not UNDATED or _stands_alone_undated(c, dated)]
+
+
+def _name_parties_told_later(mentions: list[Mention], memory: ArticleMemory) -> None:
+    """"Hai nhà lãnh đạo đã điện đàm vào ngày 19/9" before the article has named anyone: the two it goes on
+    naming most (each at least twice, from two countries) are the leaders meant."""
+    pair = salient_pair(memory)
+    for mention in mentions:
+        if pair and len(mention.countries) < 2 and mention.date is not None and ANAPHOR_PARTIES.search(mention.sentence):
+            mention.parties = unique_parties(mention.parties + pair)
 
 
 def _denies_a_call(sentence: str) -> bool:
@@ -95,10 +105,11 @@ def _recall_roles(people: list[Person], memory: ArticleMemory) -> None:
 
 
 def _stands_alone_undated(call: ArticleCall, dated: list[ArticleCall]) -> bool:
-    """An undated call is kept when the text states it outright ("A điện đàm với B"), names at least one
-    official (not only countries: "người dân ... gọi điện" is not a call between officials), and the article
+    """An undated call is kept when the text states it outright ("A điện đàm với B"), names everyone in it
+    (a title alone without a date names nobody: "điện đàm với những người đồng cấp Pháp và Anh" is vague, and
+    "người dân ... gọi điện" is not a call between officials), and the article
     reports no dated call of the same countries, which would be the same call told again without its date.
     Sentences that only refer back to a call ("Trong cuộc điện đàm, ...") name topics, not parties.
     """
-    officials = [p for p in call.parties if p.kind in ("person", "role")]
-    return call.structured and bool(officials) and not any(call.countries <= other.countries for other in dated)
+    named = all(p.kind == "person" for p in call.parties)
+    return call.structured and named and not any(call.countries <= other.countries for other in dated)

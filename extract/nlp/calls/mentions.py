@@ -23,6 +23,7 @@ from extract.nlp.calls.cues import (
     NEGATIVE,
     NEW_CLAUSE,
     OFFICE_OF_BOTH,
+    OTHER_EVENT,
     PARTY_LINK,
     PARTY_SPLIT,
     PLACE,
@@ -32,6 +33,7 @@ from extract.nlp.calls.cues import (
     REPORTING,
     SAME_DAY,
     STRONG_TRIGGER,
+    TIME_CLAUSE,
     VAGUE,
     VIDEO,
     WEAK_TRIGGER,
@@ -42,7 +44,7 @@ from extract.nlp.money import WORD_NUMBERS, ignoring_case
 from extract.nlp.people import COUNTERPART, ArticleMemory, Person
 
 
-def _salient_pair(memory: ArticleMemory) -> list[Person]:
+def salient_pair(memory: ArticleMemory) -> list[Person]:
     """The two people the article keeps naming (each at least twice, from two countries)."""
     ranked = sorted(memory.mentions.items(), key=lambda item: -item[1])
     pair: list[Person] = []
@@ -94,6 +96,9 @@ def _mentions_at(index: int, sentence: str, people: list[Person], memory: Articl
         return []  # "tham dự hội nghị trực tuyến ... do A và B chủ trì" is a multilateral meeting
     if not STRONG_TRIGGER.search(sentence) and IN_PERSON.search(sentence):
         return []  # "nói chuyện với B bên lề Đại hội đồng LHQ" is a meeting
+    head = sentence[:trigger.start()] + ("cuộc " if trigger.group(0).lower().startswith("cuộc ") else "")
+    if TIME_CLAUSE.search(head):
+        return []  # "sau khi cuộc gọi kết thúc": a call already told, as the time of something else
     clause_start = clause_floor
     for rep in REPORTING.finditer(sentence, clause_floor, trigger.start()):
         clause_start = rep.end()
@@ -124,6 +129,8 @@ def _mentions_at(index: int, sentence: str, people: list[Person], memory: Articl
         # After the trigger, only "với B", "cùng B", "giữa A và B" name parties
         # ("điện đàm ngay sau lễ nhậm chức của ông Trump" does not make Trump a party).
         link = PARTY_LINK.search(sentence, trigger.start(), min(clause_end, trigger.end() + 80))
+        if link and OTHER_EVENT.search(sentence, trigger.end(), link.start()):
+            link = None  # "điện đàm sau cuộc gặp của ông với C": C was met, not called
         link_start = link.start() if link else clause_end
         directed = bool(link) and link.group(0).lower() in ("của", "từ")
         possessor = CALL_POSSESSOR.match(sentence, trigger.end()) if sentence[:trigger.start()].lower().endswith("cuộc ") else None
@@ -147,7 +154,7 @@ def _mentions_at(index: int, sentence: str, people: list[Person], memory: Articl
     countries = {p.country_iso3 for p in parties if p.country_iso3}
     if len(countries) < 2:
         # "hai nhà lãnh đạo": the two just named, else the parties of the call the article last spoke of.
-        antecedents = [memory.last_people, memory.last_call_parties, _salient_pair(memory)]
+        antecedents = [memory.last_people, memory.last_call_parties, salient_pair(memory)]
         antecedent = next((a for a in antecedents if len({p.country_iso3 for p in a}) >= 2), None)
         if ANAPHOR_PARTIES.search(sentence) and antecedent is not None:
             # Borrowed parties can join a call the article names elsewhere, or date it,
@@ -225,7 +232,7 @@ def _parties(sentence: str, in_clause: list[Person], speakers: list[Person], mem
     for person in in_clause:
         if not person.is_principal:
             continue
-        if person.kind == "country" and _is_place(sentence, person):
+        if person.kind == "country" and (_is_place(sentence, person) or _is_modifier(sentence, person, trigger)):
             continue
         if person.kind == "pronoun":
             resolved = _resolve_pronoun(person, speakers, memory, parties, in_clause)
@@ -248,6 +255,22 @@ def _parties(sentence: str, in_clause: list[Person], speakers: list[Person], mem
 
 def _is_place(sentence: str, person: Person) -> bool:
     return bool(PLACE.search(sentence[:person.start]))
+
+
+_COMPOUND_NEXT = re.compile(r"\s*[-–]\s*\w")
+_COMPOUND_PREVIOUS = re.compile(r"\w\s*[-–]\s*$")
+
+
+def _is_modifier(sentence: str, country: Person, trigger: re.Match[str]) -> bool:
+    """"thượng đỉnh Mỹ-Ukraine-châu Âu", "xung đột Nga - Ukraine": a country joined by a dash to another names
+    what the noun before it is about. Right after the trigger ("điện đàm Nga - Mỹ") the pair is the call's."""
+    compound = _COMPOUND_NEXT.match(sentence, country.end) or _COMPOUND_PREVIOUS.search(sentence[:country.start])
+    if not compound:
+        return False
+    first = country.start
+    while _COMPOUND_PREVIOUS.search(sentence[:first]):
+        first = sentence.rfind(" ", 0, _COMPOUND_PREVIOUS.search(sentence[:first]).start()) + 1
+    return not (0 <= first - trigger.end() <= 2)
 
 
 def _resolve_pronoun(pronoun: Person, speakers: list[Person], memory: ArticleMemory, parties: list[Person],

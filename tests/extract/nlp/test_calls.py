@@ -433,3 +433,42 @@ def test_assigning_someone_to_talk_is_not_a_call(calls_in):
             "Ngoại trưởng Mỹ Marco Rubio.")
     calls = calls_in(text, published=date(2025, 7, 27))
     assert [c.resolved.value for c in calls] == [date(2025, 7, 26)]
+
+
+def test_two_leaders_named_only_later_in_the_article_are_the_parties(calls_in):
+    text = ("Hãng tin xác nhận hai nhà lãnh đạo đã điện đàm vào ngày 19/9.\n"
+            "Sau đó, ông Donald Trump đánh giá cuộc gọi với ông Tập Cận Bình là hiệu quả.\n"
+            "Ông Tập Cận Bình nhấn mạnh quan hệ hai nước rất quan trọng, theo ông Donald Trump.")
+    calls = calls_in(text, published=date(2025, 9, 20))
+    assert [(sorted(c.countries), c.resolved.value) for c in calls] == [(["CHN", "USA"], date(2025, 9, 19))]
+
+
+def test_a_call_that_begins_as_it_is_announced_takes_the_announcements_day(calls_in):
+    text = ("Tối 19/5, Nhà Trắng thông báo Tổng thống Nga Vladimir Putin và Tổng thống Mỹ Donald Trump "
+            "đã bắt đầu cuộc điện đàm.")
+    assert [c.resolved.value for c in calls_in(text, published=date(2025, 5, 20))] == [date(2025, 5, 19)]
+
+
+def test_who_comes_after_another_event_was_met_not_called(calls_in):
+    text = ("Ngày 18/8, Tổng thống Mỹ Donald Trump và Tổng thống Nga Vladimir Putin đã điện đàm sau cuộc gặp của ông "
+            "với Tổng thống Ukraine Volodymyr Zelensky.")
+    assert [sorted(c.countries) for c in calls_in(text, published=date(2025, 8, 19))] == [["RUS", "USA"]]
+
+
+def test_a_call_as_the_time_of_something_else_is_not_a_new_call(calls_in):
+    text = ("Ngày 18/8, Tổng thống Mỹ Donald Trump đã điện đàm với Tổng thống Nga Vladimir Putin.\n"
+            "Tổng thống Ukraine Volodymyr Zelensky bước vào phòng họp với ông Trump sau khi cuộc gọi kết thúc.")
+    assert [sorted(c.countries) for c in calls_in(text, published=date(2025, 8, 19))] == [["RUS", "USA"]]
+
+
+def test_countries_joined_by_a_dash_name_what_a_noun_is_about(calls_in):
+    text = ("Ngày 18/8, giữa hội nghị thượng đỉnh Mỹ-Ukraine-châu Âu, Tổng thống Mỹ Donald Trump đã điện đàm với "
+            "Tổng thống Nga Vladimir Putin.")
+    assert [sorted(c.countries) for c in calls_in(text, published=date(2025, 8, 19))] == [["RUS", "USA"]]
+
+
+def test_an_undated_call_with_unnamed_counterparts_is_vague(calls_in):
+    text = "Trước đó, Bộ trưởng Quốc phòng Nga Sergei Shoigu cũng điện đàm với những người đồng cấp Pháp và Anh."
+    assert calls_in(text) == []
+    named = "Trước đó, Bộ trưởng Quốc phòng Nga Sergei Shoigu cũng điện đàm với Bộ trưởng Quốc phòng Mỹ Lloyd Austin."
+    assert [sorted(c.countries) for c in calls_in(named)] == [["RUS", "USA"]]

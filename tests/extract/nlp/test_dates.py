@@ -84,6 +84,9 @@ def test_candidate_years_are_where_all_terms_of_office_overlap():
         ("Thứ tư, 05/04/2023 06:30", date(2023, 4, 5), "minute"),
         ("05/04/2023, 06:30", date(2023, 4, 5), "minute"),
         ("Cập nhật: 14:05 ngày 05/04/2023", date(2023, 4, 5), "minute"),
+        ("Tháng Năm 27, 2021", date(2021, 5, 27), "day"),  # "Năm" is May here, not "year"
+        ("Thứ Ba, Tháng Mười Hai 3, 2024 08:15", date(2024, 12, 3), "minute"),
+        ("Ngày 14 tháng 6 năm 2020", date(2020, 6, 14), "day"),
     ],
 )
 def test_publication_datelines(line, expected, precision):
