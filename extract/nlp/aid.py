@@ -8,6 +8,7 @@ the same amount in a near-identical sentence are not new rows.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import combinations
@@ -16,6 +17,7 @@ from extract.nlp.dates import PublishedDate, find_dates, resolve_with_reference
 from extract.nlp.document import Article
 from extract.nlp.money import MoneyMention, find_money
 from extract.nlp.people import Gazetteer, Person, find_people
+from extract.nlp.reference import HOME_COUNTRY
 from extract.nlp.rulebook import load_rules
 
 AID_RULES = load_rules("aid")
@@ -40,6 +42,7 @@ _DONOR_AFTER = AID_RULES["donor_after"]
 _FIRST_PERSON = AID_RULES["first_person"]
 
 
+INFERRED_RECIPIENT_CONFIDENCE = 0.6  # the receiver is the article's, not the sentence's
 CANDIDATE_CONFIDENCE = 0.3
 
 
@@ -65,11 +68,14 @@ def extract_aid(article: Article, gaz: Gazetteer) -> list[AidMention]:
     memory = article.reading()
     found: list[AidMention] = []
     conversions: list[tuple[str | None, str | None, float, str]] = []
+    named_countries: Counter[str] = Counter()
     for index, sentence in enumerate(sentences):
         money = find_money(sentence)
         masks = [(m.start, m.end) for m in money]
         people = find_people(sentence, gaz, memory, masks)
         memory.seen_actor_ids.update(p.actor_id for p in people if p.actor_id)
+        named_countries.update(p.country_iso3 for p in people
+                               if p.country_iso3 and p.kind != "pronoun" and p.is_principal)
         if not money or not AID_WORDS.search(sentence):
             continue
         if PART_OF_PREVIOUS.match(sentence) and found:
@@ -99,6 +105,7 @@ def extract_aid(article: Article, gaz: Gazetteer) -> list[AidMention]:
                     recipient_told=rec is not None or bool(AID_RULES["non_country_recipient"].match(sentence, amount.end)),
                 ))
     _fill_from_context(found)
+    _fill_main_recipient(found, named_countries)
     # A lone amount that the article elsewhere gives as the conversion of another is that package.
     found = [f for f in found if not any(
         (d in (None, f.donor_iso3)) and (r in (None, f.recipient_iso3)) and c == f.money.currency
@@ -270,6 +277,24 @@ def _fill_from_context(found: list[AidMention]) -> None:
             if (mention.recipient_iso3 is None and not mention.recipient_told and neighbour.recipient_iso3
                     and neighbour.recipient_iso3 != mention.donor_iso3):
                 mention.recipient_iso3 = neighbour.recipient_iso3
+
+
+def _fill_main_recipient(found: list[AidMention], named_countries: Counter[str]) -> None:
+    """A donor's amount whose sentence names no receiver goes to Vietnam when the article is about aid to
+    Vietnam: Vietnamese outlets leave their own country out ("Hàn Quốc công bố khoản viện trợ khẩn cấp 1 triệu
+    USD"), as they leave out their own officials' country. It is so when Vietnam is the country the article
+    names most (at least twice, more than any other) and no amount in it goes elsewhere."""
+    donors = {f.donor_iso3 for f in found if f.donor_iso3}
+    ranked = [(c, n) for c, n in named_countries.most_common() if c not in donors]
+    elsewhere = any(f.recipient_iso3 not in (None, HOME_COUNTRY) for f in found)
+    if elsewhere or not ranked or ranked[0][0] != HOME_COUNTRY or ranked[0][1] < 2 \
+            or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return
+    for mention in found:
+        if mention.donor_iso3 and mention.recipient_iso3 is None and not mention.recipient_told \
+                and mention.donor_iso3 != HOME_COUNTRY:
+            mention.recipient_iso3 = HOME_COUNTRY
+            mention.confidence = INFERRED_RECIPIENT_CONFIDENCE
 
 
 def _dedupe(found: list[AidMention]) -> list[AidMention]:

@@ -186,22 +186,36 @@ def _appositive_names(text: str, people: list[Person], masked: list[tuple[int, i
         if any(p.start < name_end and name_start < p.end for p in people) or any(
                 a < name_end and name_start < b for a, b in masked):
             continue
-        clause_end = next((i for i in range(m.end(), min(len(text), m.end() + 90)) if text[i] in ",.;"), None)
-        if clause_end is None:
-            continue
-        described = [p for p in people if m.end() <= p.start and p.end <= clause_end]
+        described, countries = _appositive(text, m.end(), people)
         titles = [p for p in described if p.kind == "role" and p.role]
-        countries = list(dict.fromkeys(p.country_iso3 for p in described if p.country_iso3))
-        if not titles or len(countries) != 1 or any(p.actor_id for p in described):
+        party_office = m.group(0).lower().startswith("đồng chí")  # party offices are not reference titles
+        if not (titles or party_office) or len(countries) != 1 or any(p.actor_id for p in described):
             continue
         if not _is_proper_noun(text, name_start, m["name"]):
             continue
-        role = titles[0].role
+        role = titles[0].role if titles else "official"
         person = Person(m.start(), name_end, text[m.start():name_end], countries[0], role,
                         actor_id=f"x-{slugify(m['name'])}", name=m["name"], is_reference=False,
-                        is_principal=titles[0].is_principal)
+                        is_principal=titles[0].is_principal if titles else True)
         people = [p for p in people if p not in described] + [person]
     return sorted(people, key=lambda p: p.start)
+
+
+def _appositive(text: str, start: int, people: list[Person]) -> tuple[list[Person], list[str]]:
+    """What the appositive after a name mentions: its first comma-separated part, or more parts (up to three)
+    until one names a country ("Ủy viên Bộ Chính trị, Bí thư Trung ương Đảng Cộng sản Trung Quốc")."""
+    end = start
+    described: list[Person] = []
+    for _ in range(3):
+        stop = next((i for i in range(end, min(len(text), end + 90)) if text[i] in ",.;"), None)
+        if stop is None:
+            break
+        described = [p for p in people if start <= p.start and p.end <= stop]
+        countries = list(dict.fromkeys(p.country_iso3 for p in described if p.country_iso3))
+        if countries or text[stop] != ",":
+            return described, countries
+        end = stop + 1
+    return described, []
 
 
 def _has_full_alias(ref: Reference, alias: str) -> bool:

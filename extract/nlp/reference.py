@@ -15,6 +15,9 @@ from functools import cached_property
 from pathlib import Path
 
 FAR_FUTURE = date(9999, 12, 31)
+# The country whose press this is: its outlets name their own officials by title alone and leave their own
+# country out as the receiver of aid.
+HOME_COUNTRY = "VNM"
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from extract.nlp.calls.cues import ANAPHOR_PARTIES, CALL_REFERENCE, CALL_RULES, DENIAL, STRONG_TRIGGER, WEAK_TRIGGER
 from extract.nlp.calls.dating import resolve_dates, resolve_roles
-from extract.nlp.calls.folding import fold_mentions, is_denied, one_row_per_actor
+from extract.nlp.calls.folding import fold_mentions, is_denied, merge_same_day, one_row_per_actor
 from extract.nlp.calls.initiators import Initiator, attach_initiators, find_initiator
 from extract.nlp.calls.mentions import mentions_in_sentence, salient_pair, unique_parties
 from extract.nlp.calls.model import ArticleCall, Mention
@@ -67,6 +67,7 @@ def extract_calls(article: Article, gaz: Gazetteer) -> list[ArticleCall]:
     for call in calls:
         resolve_roles(call, ref)
         call.parties = one_row_per_actor(call.parties)
+    calls = merge_same_day(calls)
     calls = [c for c in calls if len(c.countries) >= 2]
     dated = [c for c in calls if c.resolved is not None]
     for call in calls:

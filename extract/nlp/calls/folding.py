@@ -5,7 +5,7 @@ from __future__ import annotations
 from extract.nlp.calls.cues import ANAPHOR_CALL
 from extract.nlp.calls.mentions import unique_parties
 from extract.nlp.calls.model import ArticleCall, Mention
-from extract.nlp.dates import DateMention
+from extract.nlp.dates import DAY, DateMention
 from extract.nlp.people import Person
 
 
@@ -73,6 +73,35 @@ def fold_mentions(mentions: list[Mention]) -> list[ArticleCall]:
             if target is not None:
                 _merge(target, mention)
     return calls
+
+
+def merge_same_day(calls: list[ArticleCall]) -> list[ArticleCall]:
+    """Calls of the same people resolved to the same day are one call told twice ("chiều nay" in one sentence,
+    "chiều 15/8" in a caption): dates written differently only agree once resolved."""
+    merged: list[ArticleCall] = []
+    for call in calls:
+        twin = next((c for c in merged if c.countries == call.countries and _same_day(c, call)
+                     and _same_people(c.parties, call.parties)), None)
+        if twin is None:
+            merged.append(call)
+            continue
+        twin.parties = unique_parties(twin.parties + call.parties)
+        for index, sentence in call.evidence_sentences.items():
+            twin.evidence_sentences.setdefault(index, sentence)
+        twin.evidence_sentences = dict(sorted(twin.evidence_sentences.items()))
+        for index, start in call.triggers.items():
+            twin.triggers.setdefault(index, start)
+        if twin.initiator is None and call.initiator is not None:
+            twin.initiator, twin.initiator_evidence = call.initiator, call.initiator_evidence
+        twin.mode = "video" if "video" in (twin.mode, call.mode) else twin.mode
+        twin.structured = twin.structured or call.structured
+        twin.confidence = max(twin.confidence, call.confidence)
+    return merged
+
+
+def _same_day(a: ArticleCall, b: ArticleCall) -> bool:
+    return (a.resolved is not None and b.resolved is not None and a.resolved.value is not None
+            and a.resolved.precision == b.resolved.precision == DAY and a.resolved.value == b.resolved.value)
 
 
 def _same_people(parties_a: list[Person], parties_b: list[Person]) -> bool:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from extract.nlp.calls.cues import (
     ANAPHOR_PARTIES,
+    BACKGROUND_FRAME,
     CALL_POSSESSOR,
     CALL_RULES,
     CLAUSE_END,
@@ -42,6 +43,7 @@ from extract.nlp.calls.model import Mention
 from extract.nlp.dates import DateMention, find_dates
 from extract.nlp.money import WORD_NUMBERS, ignoring_case
 from extract.nlp.people import COUNTERPART, ArticleMemory, Person
+from extract.nlp.reference import HOME_COUNTRY
 
 
 def salient_pair(memory: ArticleMemory) -> list[Person]:
@@ -102,6 +104,9 @@ def _mentions_at(index: int, sentence: str, people: list[Person], memory: Articl
     clause_start = clause_floor
     for rep in REPORTING.finditer(sentence, clause_floor, trigger.start()):
         clause_start = rep.end()
+    frame = BACKGROUND_FRAME.match(sentence)
+    if frame and clause_start < frame.end() <= trigger.start():
+        clause_start = frame.end()  # "Trong khuôn khổ chuyến thăm của A đến B, C đã điện đàm với D"
     if NEGATIVE.search(sentence, clause_start, trigger.end()):
         return []
     prepositional = bool(PREPOSITIONAL_TRIGGER.search(sentence[:trigger.start()]))
@@ -286,8 +291,6 @@ def _resolve_pronoun(pronoun: Person, speakers: list[Person], memory: ArticleMem
     return None
 
 
-# The country whose press this is: its outlets name their own officials by title alone.
-HOME_COUNTRY = "VNM"
 
 
 def _resolve_bare_title(title: Person, memory: ArticleMemory, parties: list[Person],

@@ -154,3 +154,25 @@ def test_a_fundraising_total_from_the_public_does_not_take_the_donor_around_it(g
                  "Chương trình đã nhận được gần 70 tỷ đồng từ hàng trăm nghìn lượt ủng hộ của cán bộ, đảng viên và doanh nghiệp.",
                  "Khoản hỗ trợ này giúp người dân bị ảnh hưởng sớm ổn định cuộc sống."]
     assert _facts(gazetteer, sentences) == [("VNM", "LAO", 5e10)]
+
+
+def test_an_amount_for_vietnam_left_unsaid_in_a_report_on_aid_to_vietnam(aid_in):
+    text = ("Sau các cơn bão tại Việt Nam, nhiều nước đã hỗ trợ người dân miền Trung Việt Nam. "
+            "Ngày 21/11, Chính phủ Hàn Quốc đã công bố khoản viện trợ khẩn cấp trị giá 1 triệu USD.")
+    assert [row[:4] for row in aid_in(text)] == [("KOR", "VNM", 1e6, "USD")]
+
+
+def test_no_receiver_is_guessed_when_the_article_is_about_another_country(aid_in):
+    text = ("Sau trận động đất tại Thổ Nhĩ Kỳ, nhiều nước đã gửi đội cứu hộ tới Thổ Nhĩ Kỳ. "
+            "Chính phủ Hàn Quốc đã công bố khoản viện trợ khẩn cấp trị giá 1 triệu USD.")
+    assert [row[:2] for row in aid_in(text)] == [("KOR", None)]
+
+
+def test_about_a_sum_is_not_an_amount_given(aid_in):
+    text = "Xuất khẩu của Việt Nam sang Trung Quốc đạt 61 tỷ USD, giảm khoảng 100 triệu USD so với năm trước."
+    assert aid_in(text) == []
+
+
+def test_weapons_handed_over_are_aid(aid_in):
+    text = "Thủ tướng Đức công bố Đức sẽ chuyển giao các lô vũ khí mới trị giá 650 triệu euro cho Ukraine."
+    assert [row[:4] for row in aid_in(text)] == [("DEU", "UKR", 6.5e8, "EUR")]

@@ -472,3 +472,25 @@ def test_an_undated_call_with_unnamed_counterparts_is_vague(calls_in):
     assert calls_in(text) == []
     named = "Trước đó, Bộ trưởng Quốc phòng Nga Sergei Shoigu cũng điện đàm với Bộ trưởng Quốc phòng Mỹ Lloyd Austin."
     assert [sorted(c.countries) for c in calls_in(named)] == [["RUS", "USA"]]
+
+
+def test_one_call_told_with_two_ways_of_writing_its_day_is_one_call(calls_in):
+    text = ("Chiều nay, Thủ tướng Phạm Minh Chính điện đàm với Thủ tướng Campuchia Hun Manet.\n"
+            "Thủ tướng Phạm Minh Chính trong cuộc điện đàm với Thủ tướng Hun Manet chiều 15/8.")
+    calls = calls_in(text, published=date(2025, 8, 15))
+    assert [(sorted(c.countries), c.resolved.value, len(c.evidence_sentences)) for c in calls] == [
+        (["KHM", "VNM"], date(2025, 8, 15), 2)]
+
+
+def test_a_scene_setting_phrase_names_no_party(calls_in):
+    text = ("Trong khuôn khổ chuyến thăm của Tổng thống Pháp Emmanuel Macron, sáng 1/11/2022, "
+            "Thủ tướng Phạm Minh Chính đã điện đàm với Thủ tướng Lào Phankham Viphavanh.")
+    assert [sorted(c.countries) for c in calls_in(text)] == [["LAO", "VNM"]]
+
+
+def test_a_party_official_unknown_to_the_reference_named_with_his_office(calls_in):
+    text = ("Sáng 1/11/2022, Thủ tướng Phạm Minh Chính đã có cuộc hội đàm trực tuyến với đồng chí Lý Minh Khải, "
+            "Ủy viên Bộ Chính trị, Bí thư Ban Bí thư Trung ương Đảng Cộng sản Trung Quốc.")
+    calls = calls_in(text)
+    assert [sorted(c.countries) for c in calls] == [["CHN", "VNM"]]
+    assert sorted(p.name for p in calls[0].parties if p.country_iso3 == "CHN") == ["Lý Minh Khải"]
