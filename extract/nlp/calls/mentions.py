@@ -20,6 +20,7 @@ from extract.nlp.calls.cues import (
     IN_PERSON,
     JUST_NOW,
     LIST_GLUE,
+    MET_OBJECT,
     MULTILATERAL,
     NEGATIVE,
     NEW_CLAUSE,
@@ -35,6 +36,7 @@ from extract.nlp.calls.cues import (
     SAME_DAY,
     STRONG_TRIGGER,
     TIME_CLAUSE,
+    UNNAMED_GROUP,
     VAGUE,
     VIDEO,
     WEAK_TRIGGER,
@@ -141,7 +143,7 @@ def _mentions_at(index: int, sentence: str, people: list[Person], memory: Articl
         possessor = CALL_POSSESSOR.match(sentence, trigger.end()) if sentence[:trigger.start()].lower().endswith("cuộc ") else None
         if possessor and possessor.start("link") < link_start:
             link_start, directed = possessor.start("link"), True  # "cuộc điện đàm của A với B"
-        before = [p for p in in_clause if p.end <= trigger.start()]
+        before = [p for p in in_clause if p.end <= trigger.start() and not MET_OBJECT.search(sentence[:p.start])]
         after = _coordinated(sentence, [p for p in in_clause if p.start >= link_start], directed)
         in_clause = before + after
     elif phrase_end >= 0:
@@ -239,6 +241,8 @@ def _parties(sentence: str, in_clause: list[Person], speakers: list[Person], mem
             continue
         if person.kind == "country" and (_is_place(sentence, person) or _is_modifier(sentence, person, trigger)):
             continue
+        if person.kind == "role" and not person.actor_id and UNNAMED_GROUP.search(sentence[:person.start]):
+            continue  # "các nghị sĩ Hoa Kỳ": nobody in particular
         if person.kind == "pronoun":
             resolved = _resolve_pronoun(person, speakers, memory, parties, in_clause)
             if resolved:

@@ -494,3 +494,14 @@ def test_a_party_official_unknown_to_the_reference_named_with_his_office(calls_i
     calls = calls_in(text)
     assert [sorted(c.countries) for c in calls] == [["CHN", "VNM"]]
     assert sorted(p.name for p in calls[0].parties if p.country_iso3 == "CHN") == ["Lý Minh Khải"]
+
+
+def test_someone_met_or_received_in_a_list_of_activities_is_not_called(calls_in):
+    text = ("Ngày 20/2/2026, Tổng Bí thư Tô Lâm đã có cuộc gặp Tổng thống Mỹ Donald Trump, "
+            "điện đàm với Thủ tướng Lào Sonexay Siphandone và gặp gỡ cộng đồng người Việt.")
+    assert [sorted(c.countries) for c in calls_in(text)] == [["LAO", "VNM"]]
+
+
+def test_a_plural_group_named_by_office_is_nobody_in_particular(calls_in):
+    text = "Ngày 20/2/2026, Tổng Bí thư Tô Lâm đã điện đàm với các nghị sĩ Ca-na-đa về thương mại."
+    assert calls_in(text) == []
