@@ -32,6 +32,7 @@ ITEMISED = AID_RULES["itemised"]
 KIND_WORDS = list(load_rules("aid_kinds").items())
 STATUS_WORDS = list(load_rules("aid_status").items())
 _RECIPIENT_BEFORE = AID_RULES["recipient_before"]
+SPECULATIVE = AID_RULES["speculative"]
 _NON_STATE_AGENT = AID_RULES["non_state_agent"]
 _ORG_NAME_BEFORE = AID_RULES["org_name_before"]
 _DISTRIBUTIVE = AID_RULES["distributive"]
@@ -87,7 +88,7 @@ def extract_aid(article: Article, gaz: Gazetteer) -> list[AidMention]:
                 conversions.append((d, r, amount.amount, amount.currency))
         for amount in kept:
             window = sentence[max(0, amount.start - 60):amount.end + 30]
-            if NOT_AID.search(window):
+            if NOT_AID.search(window) or SPECULATIVE.search(window):
                 continue
             if _non_state(sentence, people, amount):
                 continue

@@ -176,3 +176,9 @@ def test_about_a_sum_is_not_an_amount_given(aid_in):
 def test_weapons_handed_over_are_aid(aid_in):
     text = "Thủ tướng Đức công bố Đức sẽ chuyển giao các lô vũ khí mới trị giá 650 triệu euro cho Ukraine."
     assert [row[:4] for row in aid_in(text)] == [("DEU", "UKR", 6.5e8, "EUR")]
+
+
+def test_aid_that_may_come_is_a_guess_not_a_package(aid_in):
+    text = ("Mỹ đã công bố gói viện trợ quân sự cho Ukraine trị giá 375 triệu USD. Một quan chức cho biết Mỹ có thể "
+            "sẽ công bố thêm nhiều gói viện trợ khác lên tới 5 tỷ USD cho Ukraine.")
+    assert [row[:4] for row in aid_in(text)] == [("USA", "UKR", 3.75e8, "USD")]
