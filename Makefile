@@ -8,6 +8,9 @@ UV_VERSION := 0.13.9
 export PYTHONPATH := $(CURDIR)
 export NEWS_INBOX ?= $(CURDIR)/sample_inbox
 export WAREHOUSE_PATH ?= $(CURDIR)/var/warehouse.duckdb
+# The Great Expectations context (expectations/context.py); its uncommitted/ holds results and Data Docs.
+export GX_CONTEXT_DIR ?= $(CURDIR)/gx
+GX_DATA_DOCS = $(GX_CONTEXT_DIR)/uncommitted/data_docs/local_site/index.html
 export AIRFLOW_HOME := $(CURDIR)/var/airflow
 export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
@@ -28,7 +31,7 @@ MANIFEST := dbt_project/target/manifest.json
 DBT_PROJECT_FILES := $(shell find dbt_project -path dbt_project/target -prune -o -path dbt_project/logs -prune \
 	-o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print)
 
-.PHONY: install manifest run test test-crash eval bench lint clean airflow scheduler-smoke check-sources rules-docs
+.PHONY: install manifest run test test-crash eval bench lint clean airflow scheduler-smoke check-sources rules-docs gx-suites
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,7 +59,7 @@ run: $(AIRFLOW_HOME)/airflow.db $(MANIFEST)
 	@echo "warehouse: $(WAREHOUSE_PATH)"
 	@set -o pipefail; $(BIN)/airflow dags test $(DAG_ID) > $(AIRFLOW_HOME)/last-run.log 2>&1 \
 		|| (tail -60 $(AIRFLOW_HOME)/last-run.log; echo "run failed: full log in $(AIRFLOW_HOME)/last-run.log"; exit 1)
-	@$(BIN)/python -m extract.warehouse.summary "$(WAREHOUSE_PATH)"
+	@$(BIN)/python -m extract.warehouse.summary "$(WAREHOUSE_PATH)" "$(GX_DATA_DOCS)"
 
 # Scores extraction against gold facts: the seeds and the dev set beside the repo.
 SHARED ?= $(CURDIR)/../shared
@@ -105,7 +108,11 @@ lint: $(BIN)/.installed
 	cd dbt_project && ../$(BIN)/sqlfluff lint models tests
 
 clean:
-	rm -rf var
+	rm -rf var $(GX_CONTEXT_DIR)/uncommitted
+
+# Saves the suites of expectations/suites.py, their validation definitions and checkpoints into gx/ (commit them).
+gx-suites: $(BIN)/.installed
+	$(BIN)/python -m expectations.context "$(GX_CONTEXT_DIR)"
 
 # Airflow for real on 127.0.0.1: api-server + scheduler + dag-processor + triggerer, LocalExecutor,
 # SQLite in $(AIRFLOW_HOME), every visitor an admin (simple auth manager), until Ctrl-C.

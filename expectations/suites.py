@@ -7,6 +7,12 @@ date from the reporting article, a count per call) is computed by that query as 
 extra column, e.g. ``country_known`` or ``days_after_publication``, which the suite
 then constrains.
 
+What depends on the day or on settings (the validation's instant, the currencies with an FX
+rate, the share of facts that may be held back) is a GX suite parameter (``Parameter``, saved as
+``{"$PARAMETER": name}``) whose value ``suite_parameters`` gives at each validation: the suites
+themselves never change from one run to the next, so the copies saved in the project's GX
+context (``gx/expectations/``) stay as committed.
+
 Each expectation carries a severity: a failed ``critical`` expectation fails the
 stage, a failed ``warning`` one only marks it ``warned``. The severity is kept in the
 expectation's ``meta`` (``{"severity": ..., "name": ...}``) and in GX's own
@@ -61,6 +67,23 @@ PARTICIPANT_COUNTRIES_REGEX = r"^[A-Z]{3}(?:\|[A-Z]{3})+$"
 
 
 @dataclass(frozen=True)
+class Parameter:
+    """A value an expectation leaves open, given at each validation (a GX suite parameter)."""
+
+    name: str
+
+
+#: The validation's instant (naive UTC+7): no timestamp is after it.
+AS_OF = Parameter("as_of")
+#: Midnight of the validation's day (UTC+7): no date is after it.
+TODAY = Parameter("today")
+#: The ISO 4217 codes an aid amount may be stated in.
+ALLOWED_CURRENCIES = Parameter("allowed_currencies")
+#: The share of calls, or of aid amounts, that row-level rules may hold back.
+MAX_HELD_BACK_SHARE = Parameter("max_held_back_share")
+
+
+@dataclass(frozen=True)
 class ExpectationSpec:
     """One expectation, described without Great Expectations objects.
 
@@ -72,7 +95,8 @@ class ExpectationSpec:
         column: The column checked.
         severity: ``"critical"`` or ``"warning"``.
         description: One sentence for people reading the report.
-        kwargs: Further keyword arguments of the GX class (``min_value``, ``value_set``...).
+        kwargs: Further keyword arguments of the GX class (``min_value``, ``value_set``...);
+            a value may be a ``Parameter``.
         when_not_null: Check only rows where this column is not null.
     """
 
@@ -130,10 +154,11 @@ def _unique(name: str, column: str, description: str) -> ExpectationSpec:
     return ExpectationSpec(name, "ExpectColumnValuesToBeUnique", column, "critical", description)
 
 
-def _in_set(name: str, column: str, values: Collection[Any], severity: Severity,
+def _in_set(name: str, column: str, values: Collection[Any] | Parameter, severity: Severity,
             description: str, when_not_null: str | None = None) -> ExpectationSpec:
+    value_set = values if isinstance(values, Parameter) else list(values)
     return ExpectationSpec(name, "ExpectColumnValuesToBeInSet", column, severity, description,
-                           {"value_set": list(values)}, when_not_null)
+                           {"value_set": value_set}, when_not_null)
 
 
 def _between(name: str, column: str, severity: Severity, description: str, *,
@@ -174,8 +199,7 @@ from raw.aid_mentions
 """
 
 
-def _raw_specs(as_of: datetime, allowed_currencies: Collection[str]) -> tuple[SuiteSpec, ...]:
-    today = _midnight(as_of.date())
+def _raw_specs() -> tuple[SuiteSpec, ...]:
     earliest = _midnight(EARLIEST_CALL_DATE)
     articles = SuiteSpec(
         asset="raw_articles", stage="raw", sql=RAW_ARTICLES_SQL, key_columns=("article_id",),
@@ -190,11 +214,11 @@ def _raw_specs(as_of: datetime, allowed_currencies: Collection[str]) -> tuple[Su
             _between("published_at_not_in_future", "published_at", "warning",
                      "No article is published after the validation time (UTC+7); dbt quarantines "
                      "an article published after its page was fetched.",
-                     max_value=as_of),
+                     max_value=AS_OF),
             _between("published_on_not_in_future", "published_on", "warning",
                      "No article's publication day is after today (UTC+7); dbt quarantines "
                      "an article published after its page was fetched.",
-                     max_value=today),
+                     max_value=TODAY),
             _between("published_not_after_fetch", "days_published_after_fetch", "warning",
                      "No article is published after the day it was fetched (UTC+7): a date "
                      "that does not depend on when the validation runs. dbt holds such an "
@@ -213,7 +237,7 @@ def _raw_specs(as_of: datetime, allowed_currencies: Collection[str]) -> tuple[Su
             # dbt quarantines such a call (call_before_1945, call_after_page_fetched): it warns here.
             _between("call_date_in_range", "call_date", "warning",
                      "A call is dated between 1945-01-01 and today; dbt holds other calls back.",
-                     min_value=earliest, max_value=today),
+                     min_value=earliest, max_value=TODAY),
             _in_set("date_precision_known", "date_precision", DATE_PRECISIONS, "critical",
                     "Date precision is day, month, year or unknown."),
             _not_null("date_precision_set_when_dated", "date_precision", "critical",
@@ -232,7 +256,7 @@ def _raw_specs(as_of: datetime, allowed_currencies: Collection[str]) -> tuple[Su
             _between("amount_positive", "amount", "warning",
                      "An aid amount is above 0; dbt holds other amounts back.",
                      min_value=0, strict_min=True),
-            _in_set("currency_allowed", "currency", sorted(allowed_currencies), "warning",
+            _in_set("currency_allowed", "currency", ALLOWED_CURRENCIES, "warning",
                     "The currency is one of the allowed ISO 4217 codes; dbt holds other amounts back."),
             _in_set("aid_kind_known", "aid_kind", AID_KINDS, "critical",
                     "Aid kind is military, financial, humanitarian or unspecified."),
@@ -358,9 +382,7 @@ left join previous r on true
 DEFAULT_MAX_HELD_BACK_SHARE = 0.25
 
 
-def _marts_specs(as_of: datetime, dim_article_columns: Collection[str], max_held_back_share: float,
-                 allowed_currencies: Collection[str]) -> tuple[SuiteSpec, ...]:
-    today = _midnight(as_of.date())
+def _marts_specs(dim_article_columns: Collection[str]) -> tuple[SuiteSpec, ...]:
     earliest = _midnight(EARLIEST_CALL_DATE)
     calls = SuiteSpec(
         asset="fct_call", stage="marts", sql=fct_call_sql(dim_article_columns),
@@ -372,7 +394,7 @@ def _marts_specs(as_of: datetime, dim_article_columns: Collection[str], max_held
                     "A call has no date exactly when its precision is 'unknown'."),
             _between("call_date_in_range", "call_date", "critical",
                      "A call is dated between 1945-01-01 and today (not in the future).",
-                     min_value=earliest, max_value=today),
+                     min_value=earliest, max_value=TODAY),
             _not_null("date_precision_not_null", "date_precision", "critical",
                       "Every call states how precise its date is."),
             _in_set("date_precision_known", "date_precision", DATE_PRECISIONS, "critical",
@@ -421,7 +443,7 @@ def _marts_specs(as_of: datetime, dim_article_columns: Collection[str], max_held
                     when_not_null="recipient_iso3"),
             _in_set("donor_differs_from_recipient", "donor_differs_from_recipient", (True,),
                     "warning", "A country does not give aid to itself."),
-            _in_set("currency_allowed", "currency", sorted(allowed_currencies), "critical",
+            _in_set("currency_allowed", "currency", ALLOWED_CURRENCIES, "critical",
                     "The currency is one of the allowed ISO 4217 codes."),
             _between("amount_positive", "amount", "critical", "An aid amount is above 0.",
                      min_value=0, strict_min=True),
@@ -432,7 +454,7 @@ def _marts_specs(as_of: datetime, dim_article_columns: Collection[str], max_held
             _in_set("status_known", "status", AID_STATUSES, "critical",
                     "Aid status is announced, approved, delivered, proposed or unknown."),
             _between("reported_date_not_in_future", "reported_date", "critical",
-                     "No aid amount is reported after today.", max_value=today),
+                     "No aid amount is reported after today.", max_value=TODAY),
         ),
     )
     quarantine = SuiteSpec(
@@ -443,59 +465,78 @@ def _marts_specs(as_of: datetime, dim_article_columns: Collection[str], max_held
             _in_set("mart_not_emptied", "emptied", (False,), "critical",
                     "A mart is not empty when the last published run had facts of its kind: a systemic failure."),
             _between("held_back_share_below_limit", "held_back_share", "critical",
-                     f"At most {max_held_back_share:.0%} of a fact type is held back: more is a systemic "
-                     "failure (QUARANTINE_MAX_SHARE), not a few wrong facts.",
-                     max_value=max_held_back_share),
+                     "At most max_held_back_share of a fact type is held back (QUARANTINE_MAX_SHARE, "
+                     f"{DEFAULT_MAX_HELD_BACK_SHARE:.0%} unless set): more is a systemic failure, not a few "
+                     "wrong facts.",
+                     max_value=MAX_HELD_BACK_SHARE),
         ),
     )
     return (calls, bridge, aid, quarantine)
 
 
-def suite_specs(stage: str, *, as_of: datetime, allowed_currencies: Collection[str],
-                dim_article_columns: Collection[str] = (),
-                max_held_back_share: float = DEFAULT_MAX_HELD_BACK_SHARE) -> tuple[SuiteSpec, ...]:
-    """The suites of one stage.
+def suite_specs(stage: str, *, dim_article_columns: Collection[str] = ()) -> tuple[SuiteSpec, ...]:
+    """The suites of one stage; their open values come from ``suite_parameters``.
 
     Args:
         stage: ``"raw"`` (after load, before dbt) or ``"marts"`` (after dbt).
-        as_of: Naive local (UTC+7) time of the validation; "in the future" means after
-            it (timestamps) or after its day (dates).
-        allowed_currencies: The ISO 4217 codes an aid amount may be stated in
-            (``currencies_with_rates(seeds_dir)``).
         dim_article_columns: Columns of ``marts.dim_article``; only used to pick the
-            publication date expression (see ``article_published_date_sql``).
-        max_held_back_share: The share of calls or of aid amounts that row-level rules may
-            hold back (audit.quarantine) before the stage fails as a systemic problem.
+            publication date expression of the ``fct_call`` query (see
+            ``article_published_date_sql``), never by the expectations.
 
     Raises:
         ValueError: for an unknown stage.
     """
     if stage == "raw":
-        return _raw_specs(as_of, allowed_currencies)
+        return _raw_specs()
     if stage == "marts":
-        return _marts_specs(as_of, dim_article_columns, max_held_back_share, allowed_currencies)
+        return _marts_specs(dim_article_columns)
     raise ValueError(f"unknown stage {stage!r}; expected one of {STAGES}")
 
 
+def suite_parameters(*, as_of: datetime, allowed_currencies: Collection[str],
+                     max_held_back_share: float = DEFAULT_MAX_HELD_BACK_SHARE) -> dict[str, Any]:
+    """The values of the suites' parameters for one validation.
+
+    Args:
+        as_of: Naive local (UTC+7) time of the validation; "in the future" means after
+            it (timestamps) or after its day (dates).
+        allowed_currencies: The ISO 4217 codes an aid amount may be stated in
+            (``currencies_with_rates(seeds_dir)``).
+        max_held_back_share: The share of calls or of aid amounts that row-level rules may
+            hold back (audit.quarantine) before the stage fails as a systemic problem.
+    """
+    return {
+        AS_OF.name: as_of,
+        TODAY.name: _midnight(as_of.date()),
+        ALLOWED_CURRENCIES.name: sorted(allowed_currencies),
+        MAX_HELD_BACK_SHARE.name: max_held_back_share,
+    }
+
+
 def build_suite(spec: SuiteSpec) -> gx.ExpectationSuite:
-    """Turn a ``SuiteSpec`` into a Great Expectations suite named ``spec.name``."""
+    """Turn a ``SuiteSpec`` into a Great Expectations suite named ``spec.name``, saved nowhere.
+
+    Open values become suite parameters (``{"$PARAMETER": name}``).
+    """
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     import great_expectations as gx
     from great_expectations.expectations.row_conditions import Column
 
-    suite = gx.ExpectationSuite(name=spec.name)
+    expectations = []
     for exp in spec.expectations:
-        kwargs: dict[str, Any] = dict(exp.kwargs)
+        kwargs: dict[str, Any] = {
+            key: {"$PARAMETER": value.name} if isinstance(value, Parameter) else value
+            for key, value in exp.kwargs.items()}
         if exp.when_not_null:
             kwargs["row_condition"] = Column(exp.when_not_null).is_not_null()
         expectation_cls = getattr(gx.expectations, exp.gx_type)
-        suite.add_expectation(
-            expectation_cls(
-                column=exp.column,
-                severity=exp.severity,
-                description=exp.description,
-                meta={"severity": exp.severity, "name": exp.name},
-                **kwargs,
-            )
-        )
-    return suite
+        expectations.append(expectation_cls(
+            column=exp.column,
+            severity=exp.severity,
+            description=exp.description,
+            meta={"severity": exp.severity, "name": exp.name},
+            **kwargs,
+        ))
+    # Given to the constructor, not added one by one: `add_expectation` writes straight into the
+    # current Data Context's suite of the same name when there is one, with new ids each time.
+    return gx.ExpectationSuite(name=spec.name, expectations=expectations)

@@ -1,9 +1,13 @@
 """Run one stage's expectation suites against the DuckDB warehouse.
 
 ``validate_stage`` reads each asset's DataFrame with a read-only DuckDB connection
-(closed before validating), validates it with Great Expectations in an ephemeral
-context, writes a self-contained HTML report and a JSON file with the same content,
-then opens the warehouse read-write once to record one row per expectation in
+(closed before validating), saves the stage's suites into the project's file-backed
+Great Expectations context (``expectations.context``; unchanged suites are not
+rewritten) and runs each suite's checkpoint on its DataFrame: GX stores the result and
+updates the Data Docs site (an index across runs). It then writes a self-contained HTML
+report and a JSON file with the same content (the Data Docs pages load their scripts and
+styles from CDNs, so offline the index lists nothing; this report opens anywhere), and
+opens the warehouse read-write once to record one row per expectation in
 ``audit.validation_results``.
 
 Importing this module imports Great Expectations (several seconds): import it inside
@@ -27,29 +31,25 @@ from typing import Any, Literal
 logging.getLogger("great_expectations").setLevel(logging.WARNING)
 
 import duckdb
-import great_expectations as gx
 import pandas as pd
-from great_expectations.data_context.types.base import ProgressBarsConfig
+from great_expectations.core.run_identifier import RunIdentifier
 
+from expectations.context import SAMPLE_SIZE, data_docs_index, open_context, save_suites
 from expectations.suites import (
     DEFAULT_MAX_HELD_BACK_SHARE,
     STAGES,
     ExpectationSpec,
     SuiteSpec,
-    build_suite,
+    suite_parameters,
     suite_specs,
 )
 
 logger = logging.getLogger(__name__)
-# GX sets INFO on this one itself; it announces a temporary directory per context.
-logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
 
 Status = Literal["passed", "warned", "failed"]
 
 #: Vietnam has no daylight saving time: the news' local clock is UTC+7 all year.
 NEWS_TIMEZONE = timezone(timedelta(hours=7), name="UTC+07")
-#: Failing rows shown per expectation in reports and ``details``.
-SAMPLE_SIZE = 5
 
 
 @dataclass(frozen=True)
@@ -128,6 +128,7 @@ class StageResult:
         report_path: The HTML report.
         json_path: The same report as JSON.
         validated_at: When the validation ran (naive UTC).
+        data_docs_path: The index page of the Great Expectations Data Docs site.
     """
 
     stage: str
@@ -137,6 +138,7 @@ class StageResult:
     report_path: Path
     json_path: Path
     validated_at: datetime
+    data_docs_path: Path
 
     @property
     def counts(self) -> dict[str, dict[str, int]]:
@@ -152,7 +154,7 @@ class StageResult:
 
 
 def validate_stage(warehouse_path: str | Path, stage: str, run_id: str,
-                   report_dir: Path, *, as_of: datetime, allowed_currencies: Collection[str],
+                   report_dir: Path, *, context_dir: Path, as_of: datetime, allowed_currencies: Collection[str],
                    max_held_back_share: float = DEFAULT_MAX_HELD_BACK_SHARE) -> StageResult:
     """Validate one stage of the warehouse and record the results.
 
@@ -165,11 +167,14 @@ def validate_stage(warehouse_path: str | Path, stage: str, run_id: str,
             and suite are replaced, so a re-run never duplicates them.
         report_dir: Folder for ``validation_<stage>.html`` and ``validation_<stage>.json``
             (created if missing).
+        context_dir: The Great Expectations context folder (the project's ``gx/``), created
+            if missing; its suites and checkpoints are brought in line with the code, its
+            ``uncommitted/`` folder receives the results and the Data Docs site.
         as_of: The instant of the validation (aware, or naive UTC), given by the caller so that
             the result never depends on when the code happens to run: "in the future" means after
             it, and the audit rows are stamped with it.
-        allowed_currencies: See ``suite_specs`` (``expectations.suites.currencies_with_rates``).
-        max_held_back_share: See ``suite_specs``.
+        allowed_currencies: See ``suite_parameters`` (``expectations.suites.currencies_with_rates``).
+        max_held_back_share: See ``suite_parameters``.
 
     Returns:
         The stage status, per-suite counts and report paths. A failing validation is a
@@ -188,8 +193,12 @@ def validate_stage(warehouse_path: str | Path, stage: str, run_id: str,
     validated_at = instant.astimezone(UTC).replace(tzinfo=None)
     as_of = instant.astimezone(NEWS_TIMEZONE).replace(tzinfo=None)
 
-    specs, frames = _read_frames(path, stage, as_of, allowed_currencies, max_held_back_share)
-    suites = _run_suites(specs, frames, stage)
+    specs, frames = _read_frames(path, stage)
+    parameters = suite_parameters(as_of=as_of, allowed_currencies=allowed_currencies,
+                                  max_held_back_share=max_held_back_share)
+    # GX stamps each result with this run time; given, so that it is the task's instant too.
+    gx_run = RunIdentifier(run_name=run_id, run_time=instant.astimezone(UTC))
+    suites, data_docs = _run_checkpoints(Path(context_dir), specs, frames, parameters, gx_run)
     status = _status(sum(s.failed_critical for s in suites),
                      sum(s.failed_warning for s in suites))
 
@@ -197,7 +206,7 @@ def validate_stage(warehouse_path: str | Path, stage: str, run_id: str,
     report_dir.mkdir(parents=True, exist_ok=True)
     report_path = report_dir / f"validation_{stage}.html"
     json_path = report_dir / f"validation_{stage}.json"
-    result = StageResult(stage, run_id, status, suites, report_path, json_path, validated_at)
+    result = StageResult(stage, run_id, status, suites, report_path, json_path, validated_at, data_docs)
     report = _report_dict(result, as_of)
     json_path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     report_path.write_text(_render_html(report), encoding="utf-8")
@@ -208,6 +217,7 @@ def validate_stage(warehouse_path: str | Path, stage: str, run_id: str,
         logger.warning if status == "warned" else logger.info)
     log("validation %s of run %s: %s (%s); report %s", stage, run_id, status,
         ", ".join(f"{s.name} {s.passed}/{s.evaluated}" for s in suites), report_path)
+    logger.info("Great Expectations Data Docs: %s", data_docs)
     for outcome in result.failures:
         logger.warning("  %s %s %s: %s unexpected%s", outcome.severity, outcome.suite_name,
                        outcome.name, outcome.unexpected_count,
@@ -218,8 +228,7 @@ def validate_stage(warehouse_path: str | Path, stage: str, run_id: str,
 # ----------------------------------------------------------------- reading data
 
 
-def _read_frames(path: Path, stage: str, as_of: datetime, allowed_currencies: Collection[str],
-                 max_held_back_share: float) -> tuple[tuple[SuiteSpec, ...], dict[str, pd.DataFrame]]:
+def _read_frames(path: Path, stage: str) -> tuple[tuple[SuiteSpec, ...], dict[str, pd.DataFrame]]:
     """Read every asset's DataFrame through one read-only connection, then close it."""
     with duckdb.connect(str(path), read_only=True) as con:
         article_columns: list[str] = []
@@ -227,8 +236,7 @@ def _read_frames(path: Path, stage: str, as_of: datetime, allowed_currencies: Co
             article_columns = [row[0] for row in con.execute(
                 "select column_name from information_schema.columns "
                 "where table_schema = 'marts' and table_name = 'dim_article'").fetchall()]
-        specs = suite_specs(stage, as_of=as_of, allowed_currencies=allowed_currencies,
-                            dim_article_columns=article_columns, max_held_back_share=max_held_back_share)
+        specs = suite_specs(stage, dim_article_columns=article_columns)
         frames = {spec.name: con.execute(spec.sql).df() for spec in specs}
     for name, frame in frames.items():
         logger.debug("read %s: %d rows", name, len(frame))
@@ -238,29 +246,21 @@ def _read_frames(path: Path, stage: str, as_of: datetime, allowed_currencies: Co
 # ------------------------------------------------------------------ validating
 
 
-def _run_suites(specs: Sequence[SuiteSpec], frames: Mapping[str, pd.DataFrame],
-                stage: str) -> tuple[SuiteResult, ...]:
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    source = context.data_sources.add_pandas(name=f"warehouse_{stage}")
+def _run_checkpoints(context_dir: Path, specs: Sequence[SuiteSpec], frames: Mapping[str, pd.DataFrame],
+                     parameters: Mapping[str, Any], gx_run: RunIdentifier) -> tuple[tuple[SuiteResult, ...], Path]:
+    """Run each suite's checkpoint on its DataFrame; the results and the Data Docs index."""
+    context = open_context(context_dir)
+    checkpoints = save_suites(context, specs)
     results = []
     for spec in specs:
         frame = frames[spec.name]
-        asset = source.add_dataframe_asset(name=spec.asset)
-        batch = asset.add_batch_definition_whole_dataframe(spec.asset).get_batch(
-            batch_parameters={"dataframe": frame})
-        validation = batch.validate(
-            build_suite(spec),
-            result_format={
-                "result_format": "SUMMARY",
-                "unexpected_index_column_names": list(spec.key_columns),
-                "partial_unexpected_count": SAMPLE_SIZE,
-            },
-        )
+        run = checkpoints[spec.name].run(batch_parameters={"dataframe": frame},
+                                         expectation_parameters=dict(parameters), run_id=gx_run)
+        (validation,) = run.run_results.values()
         by_name = {r.expectation_config.meta.get("name"): r for r in validation.results}
         outcomes = tuple(_outcome(spec, exp, by_name.get(exp.name)) for exp in spec.expectations)
         results.append(SuiteResult(spec.name, len(frame), outcomes))
-    return tuple(results)
+    return tuple(results), data_docs_index(context)
 
 
 def _outcome(spec: SuiteSpec, exp: ExpectationSpec, result: Any) -> ExpectationOutcome:

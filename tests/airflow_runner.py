@@ -33,6 +33,8 @@ def airflow_env(home: Path, inbox: Path, warehouse: Path) -> dict[str, str]:
         "AIRFLOW__COSMOS__ENABLE_WATCHER_RELIABLE_RETRY": "False",
         "NEWS_INBOX": str(inbox), "WAREHOUSE_PATH": str(warehouse),
         "PIPELINE_WORK_DIR": str(home / "work"), "PAGE_STORE": str(home / "pages"),
+        # The run's own GX context: never the project's gx/, never another test's results.
+        "GX_CONTEXT_DIR": str(home / "gx"),
     })
     env.pop("NEWS_SOURCES", None)
     return env

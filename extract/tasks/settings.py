@@ -22,6 +22,9 @@ class Settings:
     max_held_back_share: float = 0.25
     # CPU seconds one article may take before it is rejected as pathological (extract.tasks.budget); 0: no limit.
     article_time_budget: float = 60.0
+    # The Great Expectations context: suites and checkpoints (committed), results and Data Docs (uncommitted/).
+    # A test run names its own, so that runs in parallel never share results or a Data Docs site.
+    gx_context_dir: Path = PROJECT_ROOT / "gx"
 
     @property
     def build_path(self) -> Path:
@@ -37,6 +40,11 @@ class Settings:
     def reports_dir(self) -> Path:
         return self.warehouse_path.parent / "reports"
 
+    @property
+    def data_docs_index(self) -> Path:
+        """The Data Docs site's index, where the context's configuration puts it (expectations/context.py)."""
+        return self.gx_context_dir / "uncommitted" / "data_docs" / "local_site" / "index.html"
+
 
 def load_settings() -> Settings:
     var = PROJECT_ROOT / "var"
@@ -50,4 +58,5 @@ def load_settings() -> Settings:
         page_store=Path(os.environ.get("PAGE_STORE", var / "pages")).resolve(),
         max_held_back_share=float(os.environ.get("QUARANTINE_MAX_SHARE", "0.25")),
         article_time_budget=float(os.environ.get("ARTICLE_TIME_BUDGET", "60")),
+        gx_context_dir=Path(os.environ.get("GX_CONTEXT_DIR", PROJECT_ROOT / "gx")).resolve(),
     )

@@ -312,7 +312,7 @@ def publish(dag_run: DagRun, counts: dict[str, int]) -> str:
         log.info("published %s", settings.warehouse_path)
         pause_point("publish.renamed")
     release_build(dag_run.run_id)
-    return summary(settings.warehouse_path)
+    return summary(settings.warehouse_path, settings.data_docs_index)
 
 
 # ------------------------------------------------------------------ helpers
@@ -377,6 +377,7 @@ def _process(doc: RawDocument, gaz: Gazetteer, run_id: str, budget: float) -> Ar
 
 
 def _validate(stage: str, run_id: str) -> dict[str, str]:
+    """Validate one stage of the build; its status, report and Great Expectations Data Docs index."""
     from airflow.sdk.exceptions import AirflowFailException
 
     from expectations.suites import currencies_with_rates
@@ -385,13 +386,15 @@ def _validate(stage: str, run_id: str) -> dict[str, str]:
     settings = load_settings()
     hold_build(settings, run_id)
     result = validate_stage(settings.build_path, stage, run_id, settings.reports_dir / run_folder_name(run_id),
-                            as_of=utc_now(), allowed_currencies=currencies_with_rates(settings.seeds_dir),
+                            context_dir=settings.gx_context_dir, as_of=utc_now(),
+                            allowed_currencies=currencies_with_rates(settings.seeds_dir),
                             max_held_back_share=settings.max_held_back_share)
     pause_point(f"validate_{stage}")  # the results are written to the build
     if result.status == "failed":
         # A data problem: retrying cannot fix it, and the build must not be published.
         raise AirflowFailException(f"critical expectations failed in stage {stage}: see {result.report_path}")
-    return {"stage": stage, "status": result.status, "report": str(result.report_path)}
+    return {"stage": stage, "status": result.status, "report": str(result.report_path),
+            "data_docs": str(result.data_docs_path)}
 
 
 def _published(settings: Settings, run_id: str) -> bool:

@@ -1,6 +1,7 @@
 """What the last run did, read from a published warehouse: the short report `make run` prints.
 
-`python -m extract.warehouse.summary WAREHOUSE` prints it; the DAG's `publish` task returns it.
+`python -m extract.warehouse.summary WAREHOUSE [DATA_DOCS_INDEX]` prints it; the DAG's `publish` task
+returns it.
 A failed last run is said so, with its reason, together with the last good publication the
 marts still hold.
 """
@@ -19,8 +20,12 @@ from extract.warehouse.run_log import run_folder_name
 RUN_STATUS = "coalesce(status, 'published')"
 
 
-def summary(warehouse: Path) -> str:
-    """The last run of `audit.run_log`, the marts' sizes, held-back facts and rejected inputs."""
+def summary(warehouse: Path, data_docs: Path | None = None) -> str:
+    """The last run of `audit.run_log`, the marts' sizes, held-back facts and rejected inputs.
+
+    `data_docs` is the Great Expectations Data Docs index (every validation of every run), shown
+    when given: where it lives is the task settings' business, not the warehouse's.
+    """
     con = connect(warehouse, read_only=True)
     try:
         has_status = _has_column(con, "audit", "run_log", "status")
@@ -58,6 +63,8 @@ def summary(warehouse: Path) -> str:
         f"  warehouse: {warehouse}",
         f"  validation report: {warehouse.parent / 'reports' / run_folder_name(run_id)}",
     ]
+    if data_docs is not None:
+        lines.append(f"  data docs: {data_docs}")
     lines += [f"  rejected: {uri}: {why}" for uri, why in rejected]
     return "\n".join(lines)
 
@@ -85,4 +92,4 @@ def _count(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> int | Non
 
 
 if __name__ == "__main__":
-    print(summary(Path(sys.argv[1])))  # the command's output, not a log line
+    print(summary(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else None))  # the command's output, not a log line

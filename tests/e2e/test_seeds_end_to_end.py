@@ -75,3 +75,21 @@ def test_the_published_file_opens_in_duckdb_1_4(seeds_warehouse):
     finally:
         con.close()
     assert version.startswith("v1.4")
+
+
+def test_each_run_is_in_the_great_expectations_data_docs(seeds_warehouse, dag_runner):
+    warehouse, _ = seeds_warehouse
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        run_ids = [r[0] for r in con.execute("select run_id from audit.run_log order by started_at").fetchall()]
+    finally:
+        con.close()
+    context = dag_runner.tmp / "gx"  # the runs' own context (tests.airflow_runner), not the project's gx/
+    index = context / "uncommitted" / "data_docs" / "local_site" / "index.html"
+    listing = index.read_text(encoding="utf-8")
+    for run_id in run_ids:
+        for suite in ("raw_articles.raw", "fct_call.marts", "quarantine.marts"):
+            asset, stage = suite.split(".")
+            assert list((context / "uncommitted" / "validations" / asset / stage / run_id).rglob("*.json")), (suite, run_id)
+        assert run_id in listing
+    assert "fct_call.marts" in listing and "raw_articles.raw" in listing

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -124,6 +125,11 @@ def report_dir(tmp_path: Path) -> Path:
     return tmp_path / "reports"
 
 
+def _validate(warehouse: Path, stage: str, run_id: str, report_dir: Path, **kwargs):
+    # Each test's own Great Expectations context, beside its reports: never the project's gx/.
+    return validate_stage(warehouse, stage, run_id, report_dir, context_dir=report_dir.parent / "gx", **kwargs)
+
+
 def _failed_expectations(path: Path, run_id: str) -> set[tuple[str, str]]:
     rows = _query(path, "select suite_name, expectation from audit.validation_results "
                         "where run_id = ? and not success", [run_id])
@@ -132,7 +138,7 @@ def _failed_expectations(path: Path, run_id: str) -> set[tuple[str, str]]:
 
 def test_good_marts_pass(warehouse: Path, report_dir: Path) -> None:
     started = time.perf_counter()
-    result = validate_stage(warehouse, "marts", "run-1", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
+    result = _validate(warehouse, "marts", "run-1", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
     elapsed = time.perf_counter() - started
     print(f"validate_stage(marts) took {elapsed:.2f} s")
 
@@ -150,7 +156,7 @@ def test_good_marts_pass(warehouse: Path, report_dir: Path) -> None:
 
 
 def test_good_raw_pass(warehouse: Path, report_dir: Path) -> None:
-    result = validate_stage(warehouse, "raw", "run-1", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
+    result = _validate(warehouse, "raw", "run-1", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
     assert result.status == "passed", result.failures
     assert set(result.counts) == {"raw_articles.raw", "raw_article_calls.raw",
                                   "raw_aid_mentions.raw"}
@@ -160,7 +166,7 @@ def test_good_raw_pass(warehouse: Path, report_dir: Path) -> None:
 def test_call_after_its_article_fails(warehouse: Path, report_dir: Path) -> None:
     # art-1 was published on 19 March; a call on 20 March cannot be in it.
     _execute(warehouse, "update marts.fct_call set call_date = date '2025-03-20'")
-    result = validate_stage(warehouse, "marts", "run-2", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
+    result = _validate(warehouse, "marts", "run-2", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
 
     assert result.status == "failed"
     assert _failed_expectations(warehouse, "run-2") == {
@@ -182,10 +188,10 @@ def test_month_precision_publication_allows_later_day(warehouse: Path,
             published_precision = 'month' where article_id = 'art-1';
         update marts.fct_call set call_date = date '2025-03-20';
     """)
-    assert validate_stage(warehouse, "marts", "run-m", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES).status == "passed"
+    assert _validate(warehouse, "marts", "run-m", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES).status == "passed"
     # ...but not one in April.
     _execute(warehouse, "update marts.fct_call set call_date = date '2025-04-02'")
-    result = validate_stage(warehouse, "marts", "run-m", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
+    result = _validate(warehouse, "marts", "run-m", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
     assert result.status == "failed"
     assert _failed_expectations(warehouse, "run-m") == {
         ("fct_call.marts", "call_not_after_reporting_article")}
@@ -194,7 +200,7 @@ def test_month_precision_publication_allows_later_day(warehouse: Path,
 def test_unknown_country_in_bridge_fails(warehouse: Path, report_dir: Path) -> None:
     _execute(warehouse, "update marts.bridge_call_participant set country_iso3 = 'XXX' "
                         "where actor_id = 'trump'")
-    result = validate_stage(warehouse, "marts", "run-3", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
+    result = _validate(warehouse, "marts", "run-3", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
 
     assert result.status == "failed"
     assert _failed_expectations(warehouse, "run-3") == {
@@ -209,7 +215,7 @@ def test_unknown_actor_and_single_country_call_fail(warehouse: Path,
         update marts.bridge_call_participant set actor_key = null where actor_id = 'trump';
         update marts.bridge_call_participant set country_iso3 = 'USA';
     """)
-    result = validate_stage(warehouse, "marts", "run-4", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
+    result = _validate(warehouse, "marts", "run-4", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
 
     assert result.status == "failed"
     assert _failed_expectations(warehouse, "run-4") == {
@@ -224,7 +230,7 @@ def test_unknown_actor_and_single_country_call_fail(warehouse: Path,
 def test_call_in_the_future_fails(warehouse: Path, report_dir: Path) -> None:
     after = (AS_OF + timedelta(days=2)).date()
     _execute(warehouse, f"update marts.fct_call set call_date = date '{after}'")
-    validate_stage(warehouse, "marts", "run-5", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
+    _validate(warehouse, "marts", "run-5", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
     assert ("fct_call.marts", "call_date_in_range") in _failed_expectations(warehouse, "run-5")
 
 
@@ -233,7 +239,7 @@ def test_article_published_after_it_was_fetched_warns_whenever_validated(warehou
     # quarantines the article and its facts (published_after_fetch), so the raw stage only warns.
     _execute(warehouse, "update raw.articles set published_on = date '2025-03-21', published_at = null")
     for run_id, as_of in (("run-p1", AS_OF), ("run-p2", datetime(2031, 1, 1))):
-        assert validate_stage(warehouse, "raw", run_id, report_dir, as_of=as_of, allowed_currencies=CURRENCIES).status == "warned"
+        assert _validate(warehouse, "raw", run_id, report_dir, as_of=as_of, allowed_currencies=CURRENCIES).status == "warned"
         assert _failed_expectations(warehouse, run_id) == {("raw_articles.raw", "published_not_after_fetch")}
 
 
@@ -245,7 +251,7 @@ def test_raw_rows_that_dbt_quarantines_only_warn(warehouse: Path, report_dir: Pa
         update raw.aid_mentions set amount = -5, currency = 'XYZ';
         update raw.articles set published_on = date '2031-01-01', published_at = timestamp '2031-01-01 08:00';
     """)
-    result = validate_stage(warehouse, "raw", "run-r1", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
+    result = _validate(warehouse, "raw", "run-r1", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
     assert result.status == "warned", result.failures
     assert _failed_expectations(warehouse, "run-r1") == {
         ("raw_article_calls.raw", "call_date_in_range"),
@@ -260,7 +266,7 @@ def test_raw_rows_that_dbt_quarantines_only_warn(warehouse: Path, report_dir: Pa
 def test_malformed_call_fails(warehouse: Path, report_dir: Path) -> None:
     _execute(warehouse, "update marts.fct_call set participant_countries = 'RUS|usa', "
                         "n_participants = 1, mode = 'letter'")
-    result = validate_stage(warehouse, "marts", "run-f", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
+    result = _validate(warehouse, "marts", "run-f", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
     assert result.status == "failed"
     assert _failed_expectations(warehouse, "run-f") == {
         ("fct_call.marts", "participant_countries_format"),
@@ -271,7 +277,7 @@ def test_malformed_call_fails(warehouse: Path, report_dir: Path) -> None:
 
 def test_warning_only_problem_warns(warehouse: Path, report_dir: Path) -> None:
     _execute(warehouse, "update marts.fct_aid set recipient_iso3 = 'USA'")
-    result = validate_stage(warehouse, "marts", "run-6", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
+    result = _validate(warehouse, "marts", "run-6", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
 
     assert result.status == "warned"
     assert result.counts["fct_aid.marts"]["failed_warning"] == 1
@@ -282,13 +288,13 @@ def test_warning_only_problem_warns(warehouse: Path, report_dir: Path) -> None:
 
 def test_raw_warning_and_critical(warehouse: Path, report_dir: Path) -> None:
     _execute(warehouse, "update raw.aid_mentions set donor_iso3 = null")
-    assert validate_stage(warehouse, "raw", "run-7", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES).status == "warned"
+    assert _validate(warehouse, "raw", "run-7", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES).status == "warned"
 
     _execute(warehouse, """
         update raw.aid_mentions set currency = 'XYZ';
         update raw.article_calls set date_precision = null;
     """)
-    result = validate_stage(warehouse, "raw", "run-7", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
+    result = _validate(warehouse, "raw", "run-7", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
     assert result.status == "failed"
     assert _failed_expectations(warehouse, "run-7") == {
         ("raw_aid_mentions.raw", "donor_not_null"),
@@ -298,30 +304,30 @@ def test_raw_warning_and_critical(warehouse: Path, report_dir: Path) -> None:
 
 
 def test_rerun_with_same_run_id_replaces_rows(warehouse: Path, report_dir: Path) -> None:
-    first = validate_stage(warehouse, "marts", "run-8", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
+    first = _validate(warehouse, "marts", "run-8", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
     n_first = _query(warehouse, "select count(*) from audit.validation_results "
                                 "where run_id = 'run-8'")[0][0]
     assert n_first == sum(c["evaluated"] for c in first.counts.values()) > 0
 
     _execute(warehouse, "update marts.fct_aid set recipient_iso3 = 'USA'")
-    second = validate_stage(warehouse, "marts", "run-8", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
+    second = _validate(warehouse, "marts", "run-8", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
     assert second.status == "warned"
     assert _query(warehouse, "select count(*), count(*) filter (where not success) "
                              "from audit.validation_results where run_id = 'run-8'") == [
         (n_first, 1)]
 
     # the raw stage of the same run keeps its own rows; another run adds its own
-    validate_stage(warehouse, "raw", "run-8", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
-    validate_stage(warehouse, "marts", "run-9", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
+    _validate(warehouse, "raw", "run-8", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
+    _validate(warehouse, "marts", "run-9", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
     per_run = dict(_query(warehouse, "select run_id, count(*) from audit.validation_results "
                                      "group by run_id"))
-    n_raw = sum(len(s.expectations) for s in suite_specs("raw", as_of=first.validated_at, allowed_currencies=CURRENCIES))
+    n_raw = sum(len(s.expectations) for s in suite_specs("raw"))
     assert per_run == {"run-8": n_first + n_raw, "run-9": n_first}
 
 
 def test_reports_are_self_contained(warehouse: Path, report_dir: Path) -> None:
     _execute(warehouse, "update marts.fct_call set call_date = date '2025-03-20'")
-    result = validate_stage(warehouse, "marts", "run-10", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
+    result = _validate(warehouse, "marts", "run-10", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
 
     assert result.report_path == report_dir / "validation_marts.html"
     page = result.report_path.read_text(encoding="utf-8")
@@ -338,19 +344,17 @@ def test_reports_are_self_contained(warehouse: Path, report_dir: Path) -> None:
 
 def test_unknown_stage_is_rejected(warehouse: Path, report_dir: Path) -> None:
     with pytest.raises(ValueError, match="unknown stage"):
-        validate_stage(warehouse, "staging", "run-x", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
+        _validate(warehouse, "staging", "run-x", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
 
 
 def test_missing_warehouse_is_an_error(tmp_path: Path, report_dir: Path) -> None:
     with pytest.raises(FileNotFoundError):
-        validate_stage(tmp_path / "nope.duckdb", "raw", "run-x", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
+        _validate(tmp_path / "nope.duckdb", "raw", "run-x", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
 
 
 def test_suites_are_well_formed() -> None:
-    from datetime import datetime
-
     for stage in STAGES:
-        specs = suite_specs(stage, as_of=datetime(2025, 6, 1, 12, 0), allowed_currencies=CURRENCIES)
+        specs = suite_specs(stage)
         assert len(specs) == {"raw": 3, "marts": 4}[stage]
         for spec in specs:
             assert spec.name == f"{spec.asset}.{stage}"
@@ -369,11 +373,11 @@ def test_suites_module_imports_nothing_heavy() -> None:
 
 def test_an_undated_call_passes_only_with_precision_unknown(warehouse: Path, report_dir: Path) -> None:
     _execute(warehouse, "update marts.fct_call set call_date = null, date_precision = 'unknown'")
-    validate_stage(warehouse, "marts", "run-u1", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
+    _validate(warehouse, "marts", "run-u1", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
     assert not {e for e in _failed_expectations(warehouse, "run-u1") if e[0] == "fct_call.marts"}
 
     _execute(warehouse, "update marts.fct_call set date_precision = 'day'")
-    assert validate_stage(warehouse, "marts", "run-u2", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES).status == "failed"
+    assert _validate(warehouse, "marts", "run-u2", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES).status == "failed"
     assert ("fct_call.marts", "undated_exactly_when_unknown") in _failed_expectations(warehouse, "run-u2")
 
 
@@ -381,10 +385,10 @@ def test_a_few_held_back_facts_warn_and_a_systemic_share_fails(warehouse: Path, 
     _execute(warehouse, "insert into audit.quarantine values "
                         "('aid', 'aid-x', 'unknown_country', '{}', 'run-0', timestamp '2025-03-19 09:05')")
     # one aid amount held back beside one published: half of them, above the 25 % limit
-    assert validate_stage(warehouse, "marts", "run-q1", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES).status == "failed"
+    assert _validate(warehouse, "marts", "run-q1", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES).status == "failed"
     assert ("quarantine.marts", "held_back_share_below_limit") in _failed_expectations(warehouse, "run-q1")
 
-    result = validate_stage(warehouse, "marts", "run-q2", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES, max_held_back_share=0.6)
+    result = _validate(warehouse, "marts", "run-q2", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES, max_held_back_share=0.6)
     assert ("quarantine.marts", "no_fact_held_back") in _failed_expectations(warehouse, "run-q2")
     assert ("quarantine.marts", "held_back_share_below_limit") not in _failed_expectations(warehouse, "run-q2")
     assert result.counts["quarantine.marts"]["failed_critical"] == 0
@@ -395,9 +399,9 @@ def test_a_mart_emptied_since_the_last_published_run_fails(warehouse: Path, repo
     _execute(warehouse, "insert into audit.run_log (run_id, started_at, finished_at, n_calls, n_aid, "
                         "n_calls_published, n_aid_published) values "
                         "('run-before', timestamp '2025-03-18 00:00', timestamp '2025-03-18 00:10', 0, 0, 4, 2)")
-    assert validate_stage(warehouse, "marts", "run-e1", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES).status == "passed"
+    assert _validate(warehouse, "marts", "run-e1", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES).status == "passed"
     _execute(warehouse, "delete from marts.fct_aid")
-    assert validate_stage(warehouse, "marts", "run-e2", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES).status == "failed"
+    assert _validate(warehouse, "marts", "run-e2", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES).status == "failed"
     assert ("quarantine.marts", "mart_not_emptied") in _failed_expectations(warehouse, "run-e2")
 
 
@@ -407,5 +411,22 @@ def test_a_mart_empty_since_the_last_published_run_passes(warehouse: Path, repor
                         "n_calls_published, n_aid_published) values "
                         "('run-before', timestamp '2025-03-18 00:00', timestamp '2025-03-18 00:10', 4, 2, 1, 0); "
                         "delete from marts.fct_aid")
-    validate_stage(warehouse, "marts", "run-e3", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
+    _validate(warehouse, "marts", "run-e3", report_dir, as_of=AS_OF, allowed_currencies=CURRENCIES)
     assert ("quarantine.marts", "mart_not_emptied") not in _failed_expectations(warehouse, "run-e3")
+
+
+def test_a_validation_leaves_the_committed_context_as_it_is(warehouse: Path, tmp_path: Path) -> None:
+    # What `make run` does to gx/: results and Data Docs in uncommitted/, nothing else changes.
+    context_dir = tmp_path / "gx"
+    shutil.copytree(REPO / "gx", context_dir, ignore=shutil.ignore_patterns("uncommitted"))
+    committed = {p: p.read_bytes() for p in context_dir.rglob("*") if p.is_file()}
+    for stage, run_id in (("raw", "run-g1"), ("marts", "run-g1"), ("marts", "run-g2")):
+        result = validate_stage(warehouse, stage, run_id, tmp_path / "reports", context_dir=context_dir,
+                                as_of=AS_OF, allowed_currencies=CURRENCIES)
+        assert result.status == "passed", result.failures
+    assert {p: p.read_bytes() for p in context_dir.rglob("*") if p.is_file() and "uncommitted" not in p.parts
+            } == committed
+    index = result.data_docs_path
+    assert index == context_dir / "uncommitted" / "data_docs" / "local_site" / "index.html"
+    listing = index.read_text(encoding="utf-8")
+    assert all(name in listing for name in ("run-g1", "run-g2", "fct_call.marts", "raw_articles.raw"))

@@ -49,6 +49,9 @@ def test_the_summary_reads_the_last_run(tmp_path):
     text = summary(path)
     assert "run run-1" in text and "articles read: 3 (loaded 2, duplicates 0, rejected 1)" in text
     assert "validation: passed" in text and str(tmp_path / "reports" / "run-1") in text
+    assert "data docs" not in text  # only when the caller says where the site is
+    docs = tmp_path / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+    assert summary(path, docs).splitlines()[-1] == f"  data docs: {docs}"
 
 
 def test_the_row_keeps_the_sizes_of_the_published_marts_not_the_loaded_counts(tmp_path):
