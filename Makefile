@@ -11,7 +11,10 @@ export WAREHOUSE_PATH ?= $(CURDIR)/var/warehouse.duckdb
 # The Great Expectations context (expectations/context.py); its uncommitted/ holds results and Data Docs.
 export GX_CONTEXT_DIR ?= $(CURDIR)/gx
 GX_DATA_DOCS = $(GX_CONTEXT_DIR)/uncommitted/data_docs/local_site/index.html
-export AIRFLOW_HOME := $(CURDIR)/var/airflow
+# One Airflow home per purpose, so scratch runs never mix into the served history:
+# `make airflow` keeps the real one, `make run` and `make eval` their own (each a SQLite file).
+AIRFLOW_HOMES := $(CURDIR)/var/airflow
+export AIRFLOW_HOME := $(AIRFLOW_HOMES)/served
 export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 export AIRFLOW__CORE__PARALLELISM := 2
@@ -50,11 +53,12 @@ $(MANIFEST): $(BIN)/.installed $(DBT_PROJECT_FILES)
 
 manifest: $(MANIFEST)
 
-$(AIRFLOW_HOME)/airflow.db: $(BIN)/.installed
-	mkdir -p $(AIRFLOW_HOME)
-	$(BIN)/airflow db migrate > $(AIRFLOW_HOME)/db-migrate.log 2>&1 || (cat $(AIRFLOW_HOME)/db-migrate.log; exit 1)
+$(AIRFLOW_HOMES)/%/airflow.db: $(BIN)/.installed
+	mkdir -p $(@D)
+	AIRFLOW_HOME=$(@D) $(BIN)/airflow db migrate > $(@D)/db-migrate.log 2>&1 || (cat $(@D)/db-migrate.log; exit 1)
 
-run: $(AIRFLOW_HOME)/airflow.db $(MANIFEST)
+run: export AIRFLOW_HOME := $(AIRFLOW_HOMES)/run
+run: $(AIRFLOW_HOMES)/run/airflow.db $(MANIFEST)
 	@echo "inbox: $(NEWS_INBOX)"
 	@echo "warehouse: $(WAREHOUSE_PATH)"
 	@set -o pipefail; $(BIN)/airflow dags test $(DAG_ID) > $(AIRFLOW_HOME)/last-run.log 2>&1 \
@@ -71,7 +75,8 @@ EVAL_SETS ?= seeds:$(SHARED)/seeds:$(SHARED)/gold/seeds_gold.json dev:$(SHARED)/
 	holdout4:$(CURDIR)/tests/fixtures/holdout4/articles:$(CURDIR)/tests/fixtures/holdout4/gold.json \
 	holdout5:$(CURDIR)/tests/fixtures/holdout5/articles:$(CURDIR)/tests/fixtures/holdout5/gold.json
 
-eval: $(AIRFLOW_HOME)/airflow.db $(MANIFEST)
+eval: export AIRFLOW_HOME := $(AIRFLOW_HOMES)/eval
+eval: $(AIRFLOW_HOMES)/eval/airflow.db $(MANIFEST)
 	@mkdir -p var/eval
 	@set -e; for spec in $(EVAL_SETS); do \
 		IFS=: read -r name inbox gold <<< "$$spec"; \
@@ -118,7 +123,7 @@ gx-suites: $(BIN)/.installed
 # SQLite in $(AIRFLOW_HOME), every visitor an admin (simple auth manager), until Ctrl-C.
 # 4 slots: the per-model dbt tasks only read XCom; DuckDB's one writer is kept by the DAG's shape.
 AIRFLOW_PORT ?= 8080
-airflow: $(AIRFLOW_HOME)/airflow.db $(MANIFEST)
+airflow: $(AIRFLOW_HOMES)/served/airflow.db $(MANIFEST)
 	AIRFLOW__CORE__PARALLELISM=4 $(BIN)/python scripts/airflow_stack.py serve --home $(AIRFLOW_HOME) --port $(AIRFLOW_PORT)
 
 # Reads each feed in config/sources.toml once (nothing stored) and says which answer and list articles.

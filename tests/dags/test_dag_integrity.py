@@ -132,3 +132,20 @@ def test_a_red_dbt_task_names_its_failing_nodes(dagbag):
     for task in dag.tasks:
         if task.task_id.startswith("dbt.") and task.task_id.endswith((".run", ".test")):
             assert task.on_failure_callback, task.task_id
+
+
+def test_the_dag_does_not_change_with_where_the_data_lives(monkeypatch, tmp_path):
+    """Paths are read when a task runs: another warehouse or inbox is no new DAG version."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    def fingerprint() -> list:
+        dag = DagBag(dag_folder=str(DAGS_DIR)).dags["news_warehouse_daily"]
+        return [(task.task_id, type(task).__name__, sorted(task.upstream_task_ids),
+                 [repr(getattr(task, field, None)) for field in task.template_fields])
+                for task in sorted(dag.tasks, key=lambda t: t.task_id)] + [repr(dag.params), dag.timetable.summary]
+
+    first = fingerprint()
+    monkeypatch.setenv("WAREHOUSE_PATH", str(tmp_path / "elsewhere.duckdb"))
+    monkeypatch.setenv("NEWS_INBOX", str(tmp_path / "inbox"))
+    monkeypatch.setenv("PIPELINE_WORK_DIR", str(tmp_path / "runs"))
+    assert fingerprint() == first
