@@ -57,6 +57,7 @@ def test_initiator_only_when_the_text_says_so(calls_in):
         "Ngày 20/4/2021, Thủ tướng Phạm Minh Chính đã có cuộc điện đàm do Thủ tướng Nhật Bản Yoshihide Suga khởi xướng.",
         "Ngày 20/4/2021, Thủ tướng Phạm Minh Chính điện đàm với Thủ tướng Nhật Bản Yoshihide Suga.\nÔng Suga là người khởi xướng cuộc điện đàm.",
         "Ngày 20/4/2021, Thủ tướng Nhật Bản Yoshihide Suga đã gọi điện cho Thủ tướng Phạm Minh Chính.",
+        "Ngày 20/4/2021, Thủ tướng Nhật Bản Yoshihide Suga đã tự gọi điện cho Thủ tướng Phạm Minh Chính.",
         "Ngày 20/4/2021, Thủ tướng Phạm Minh Chính đã nhận cuộc điện thoại của Thủ tướng Nhật Bản Yoshihide Suga.",
         "Ngày 20/4/2021, Thủ tướng Phạm Minh Chính hội đàm trực tuyến với Thủ tướng Nhật Bản Yoshihide Suga.\n"
         "Cuộc hội đàm được thực hiện theo đề nghị của phía Nhật Bản.",
