@@ -283,7 +283,7 @@ def map_page(path: Path, f: q.Filters) -> None:
         ("Call links", whole(len(call_links)), "Pairs of countries that spoke in at least one call"),
         ("Aid links", whole(len(aid_links)), "Donor → recipient pairs with at least one aid amount"),
         ("Aid on the map (USD)", usd(aid_links["total_usd"].sum()), "Aid between two named countries"),
-    ])
+    ], widths=[1, 1, 1, 2])
     if call_links.empty and aid_links.empty:
         st.info("No call or aid amount matches the filters.")
         return
