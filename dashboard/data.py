@@ -59,6 +59,11 @@ def has_table(path: Path, schema: str, table: str) -> bool:
                      [schema, table]).empty
 
 
+def columns(path: Path, schema: str, table: str) -> set[str]:
+    return set(query(path, "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+                     [schema, table])["column_name"])
+
+
 def last_run_status(path: Path) -> str | None:
     """The sidebar's status line: the last run as it ended, and, when it failed, the last good publication.
 
@@ -66,10 +71,9 @@ def last_run_status(path: Path) -> str | None:
     """
     if not has_table(path, "audit", "run_log"):
         return None
-    columns = set(query(path, "select column_name from information_schema.columns "
-                              "where table_schema = 'audit' and table_name = 'run_log'")["column_name"])
-    status = "coalesce(status, 'published')" if "status" in columns else "'published'"
-    reason = "reason" if "reason" in columns else "null"
+    have = columns(path, "audit", "run_log")
+    status = "coalesce(status, 'published')" if "status" in have else "'published'"
+    reason = "reason" if "reason" in have else "null"
     runs = query(path, f"""
         select run_id, finished_at, validation_status, {status} as status, {reason} as reason
         from audit.run_log order by finished_at desc nulls last""")

@@ -411,3 +411,172 @@ where e.fact_type in ({kinds})
     {search_clause}
 order by e.fact_date desc nulls last, e.fact_type, e.fact_id, e.article_id, e.sentence_index
 """, params)
+
+
+# ------------------------------------------------------------------------ map
+
+def country_aid_links(f: Filters) -> Query:
+    """Aid between two named countries, donor → recipient, summed in USD (the map's arcs)."""
+    params: dict[str, Any] = {}
+    return Query(f"""
+with {aid_cte(f, params)}
+select
+    aid.donor_iso3 as source,
+    aid.recipient_iso3 as target,
+    coalesce(any_value(donor.name_en), aid.donor_iso3) as source_label,
+    coalesce(any_value(recipient.name_en), aid.recipient_iso3) as target_label,
+    coalesce(sum(aid.amount_usd), 0) as total_usd,
+    count(*) as n_aid,
+    string_agg(aid.aid_id, ',' order by aid.aid_id) as aid_ids
+from filtered_aid as aid
+left join marts.dim_country as donor on aid.donor_iso3 = donor.country_iso3
+left join marts.dim_country as recipient on aid.recipient_iso3 = recipient.country_iso3
+where aid.donor_iso3 is not null and aid.recipient_iso3 is not null and aid.donor_iso3 <> aid.recipient_iso3
+group by aid.donor_iso3, aid.recipient_iso3
+order by total_usd desc, source, target
+""", params)
+
+
+# ----------------------------------------------------------------- runs & quality
+# The audit tables, not the marts: they are not filtered by the sidebar.
+
+RUN_LOG_COLUMNS = (
+    "run_id", "logical_date", "started_at", "finished_at", "status", "reason", "validation_status",
+    "n_inputs", "n_loaded", "n_duplicates", "n_rejected", "n_quarantined", "n_calls_published", "n_aid_published",
+)
+
+
+def run_history(columns: Iterable[str], limit: int = 30) -> Query:
+    """The last runs, newest first. `columns`: those audit.run_log has (an older file lacks a few)."""
+    have = set(columns)
+    defaults = {"status": "'published'"}  # a row written before runs had a status was a publish
+    select = []
+    for name in RUN_LOG_COLUMNS:
+        if name in have:
+            select.append(f"coalesce({name}, {defaults[name]}) as {name}" if name in defaults else name)
+        else:
+            select.append(f"{defaults.get(name, 'null')} as {name}")
+    return Query(f"""
+select {', '.join(select)}
+from audit.run_log
+order by finished_at desc nulls last, started_at desc, run_id
+limit $limit
+""", {"limit": limit})
+
+
+def run_counts() -> Query:
+    return Query("""
+select count(*) as n_runs, count(*) filter (where status = 'failed') as n_failed
+from audit.run_log
+""")
+
+
+def input_counts() -> Query:
+    return Query("""
+select status, count(*) as n
+from audit.input_ledger
+group by status
+order by status
+""")
+
+
+def rejected_inputs() -> Query:
+    return Query("""
+select source_uri, reason, first_seen_at, run_id
+from audit.input_ledger
+where status = 'rejected'
+order by first_seen_at desc, source_uri
+""")
+
+
+def quarantined_facts(with_raw_articles: bool = True) -> Query:
+    """Every held-back fact with its rule and the article it was read from.
+
+    A held-back article is not in marts.dim_article, so the article also comes
+    from raw.articles (the one version of each input the run loaded), and last
+    from what the quarantine row itself holds.
+    """
+    article_id = """json_extract_string(q."values", '$.article_id')"""
+    raw = "r" if with_raw_articles else "a"
+    raw_join = (f"left join raw.articles as r on {article_id} = r.article_id" if with_raw_articles else "")
+    return Query(f"""
+select
+    q.fact_type,
+    q.rule,
+    q.fact_key,
+    {article_id} as article_id,
+    coalesce(a.title, {raw}.title, json_extract_string(q."values", '$.title')) as title,
+    coalesce(a.publisher, {raw}.publisher) as publisher,
+    coalesce(a.url, {raw}.url) as url,
+    coalesce(a.source_uri, {raw}.source_uri, json_extract_string(q."values", '$.source_uri')) as source_uri,
+    json_extract_string(q."values", '$.evidence_text') as evidence_text,
+    q."values" as fact_values,
+    q.run_id,
+    q.quarantined_at
+from audit.quarantine as q
+left join marts.dim_article as a on {article_id} = a.article_id
+{raw_join}
+order by q.quarantined_at desc nulls last, q.fact_type, q.rule, q.fact_key
+""")
+
+
+def validation_runs() -> Query:
+    """Runs with validation results, newest first, with their pass and fail counts."""
+    return Query("""
+select
+    run_id,
+    max(validated_at) as validated_at,
+    count(*) as n_expectations,
+    count(*) filter (where not success) as n_failed,
+    count(*) filter (where not success and severity = 'critical') as n_failed_critical
+from audit.validation_results
+group by run_id
+order by validated_at desc, run_id
+""")
+
+
+def validation_results(run_id: str) -> Query:
+    """One run's expectations, failures first."""
+    return Query("""
+select suite_name, expectation, column_name, severity, success, unexpected_count, details
+from audit.validation_results
+where run_id = $run_id
+order by success, severity, suite_name, expectation, column_name
+""", {"run_id": run_id})
+
+
+def fact_marks(fact_type: str, fact_ids: Iterable[str]) -> Query:
+    """What to mark in the facts' sentences: participants' and countries' names, the call's date, the amount."""
+    ids = list(dict.fromkeys(fact_ids))
+    params: dict[str, Any] = {}
+    placeholders = _placeholders("fact", ids or [""], params)
+    if fact_type == "call":
+        return Query(f"""
+with names as (
+    select p.call_id, unnest([p.name_as_reported, actor.name_vi, actor.canonical_name]) as name
+    from marts.bridge_call_participant as p
+    left join marts.dim_actor as actor on p.actor_key = actor.actor_key
+    where p.call_id in ({placeholders})
+)
+select
+    c.call_id as fact_id,
+    case when c.date_precision in ('day', 'month') then c.call_date end as fact_date,
+    cast(null as double) as amount,
+    cast(null as varchar) as currency,
+    coalesce((select list(distinct n.name) from names as n where n.call_id = c.call_id and n.name is not null),
+             []) as names
+from marts.fct_call as c
+where c.call_id in ({placeholders})
+""", params)
+    return Query(f"""
+select
+    aid.aid_id as fact_id,
+    cast(null as date) as fact_date,  -- an aid row's date is when it was reported, not read from the sentence
+    aid.amount,
+    aid.currency,
+    list_filter([donor.name_vi, recipient.name_vi, donor.name_en, recipient.name_en], lambda n: n is not null) as names
+from marts.fct_aid as aid
+left join marts.dim_country as donor on aid.donor_iso3 = donor.country_iso3
+left join marts.dim_country as recipient on aid.recipient_iso3 = recipient.country_iso3
+where aid.aid_id in ({placeholders})
+""", params)

@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import charts, data, geo, highlight
 from dashboard import queries as q
 
 MAX_SENTENCES = 200
@@ -47,15 +47,40 @@ def whole(value) -> str:
     return format(int(value or 0), ",")
 
 
+def _marks(path: Path, evidence: pd.DataFrame) -> dict[tuple[str, str], object]:
+    """(fact_type, fact_id) -> what to mark in its sentences (names, date, amount)."""
+    out: dict[tuple[str, str], object] = {}
+    for fact_type, group in evidence.groupby("fact_type"):
+        for row in run(path, q.fact_marks(str(fact_type), list(group["fact_id"]))).itertuples(index=False):
+            out[(str(fact_type), row.fact_id)] = row
+    return out
+
+
+def evidence_html(text_: str, marks) -> str:
+    """One sentence as HTML with the names, the date and the amount of its fact marked."""
+    if marks is None:
+        return highlight.to_html(text_, [])
+    fact_date = marks.fact_date.date() if pd.notna(marks.fact_date) else None
+    amount = float(marks.amount) if pd.notna(marks.amount) else None
+    currency = marks.currency if isinstance(marks.currency, str) else None
+    names = [n for n in (marks.names if marks.names is not None else []) if isinstance(n, str)]
+    return highlight.to_html(text_, highlight.spans(text_, names, fact_date, amount, currency))
+
+
 def show_evidence(evidence: pd.DataFrame, key: str) -> None:
     """The supporting sentences, each with its outlet, headline and link."""
     n_articles = evidence["article_id"].nunique()
     with st.container(key=f"evidence-count-{key}"):
         st.markdown(f"**{len(evidence)} sentence{'s' if len(evidence) != 1 else ''}** "
                     f"from **{n_articles} article{'s' if n_articles != 1 else ''}**")
-    for i, row in enumerate(evidence.head(MAX_SENTENCES).itertuples(index=False)):
+    shown = evidence.head(MAX_SENTENCES)
+    marks = _marks(data.warehouse_path(), shown) if not shown.empty else {}
+    if not shown.empty:
+        st.markdown(f"Marked in each sentence: {highlight.LEGEND} the fact was read from.", unsafe_allow_html=True)
+    for i, row in enumerate(shown.itertuples(index=False)):
         with st.container(key=f"evidence-item-{key}-{i}", border=True):
-            st.markdown(f"> {row.evidence_text}")
+            st.markdown(evidence_html(row.evidence_text, marks.get((row.fact_type, row.fact_id))),
+                        unsafe_allow_html=True)
             link, publisher = text(row.url), text(row.publisher)
             source = f"[{publisher or 'source'}]({link})" if link else (publisher or "unknown outlet")
             published = f" · published {row.published_on:%Y-%m-%d}" if pd.notna(row.published_on) else ""
@@ -78,6 +103,17 @@ def drill_down(label: str, options: list[tuple[str, str, list[str]]], key: str) 
 def metrics(values: list[tuple[str, str, str | None]], widths: list[int] | None = None) -> None:
     for column, (label, value, help_text) in zip(st.columns(widths or len(values)), values, strict=True):
         column.metric(label, value, help=help_text, border=True)
+
+
+def pairs_table(edges: pd.DataFrame) -> None:
+    """Pairs that spoke (network or country edges): who, how many calls, last contact."""
+    st.dataframe(
+        edges.assign(pair=edges["source_label"] + " ↔ " + edges["target_label"])[
+            ["pair", "n_calls", "last_contact_date"]],
+        hide_index=True, width="stretch",
+        column_config={"n_calls": st.column_config.NumberColumn("calls"),
+                       "last_contact_date": st.column_config.DateColumn("last contact")},
+    )
 
 
 # ------------------------------------------------------------------------ pages
@@ -141,18 +177,13 @@ def network_page(path: Path, f: q.Filters) -> None:
     if nodes.empty:
         st.info("No call matches the filters.")
         return
-    st.altair_chart(charts.network(nodes, edges), width="stretch")
-    st.caption("Drag to pan, scroll to zoom, hover for counts. Line width: number of calls.")
+    st.altair_chart(charts.network(nodes, edges, link_same_country=level == "people"), width="stretch")
+    st.caption("Drag to pan, scroll to zoom, hover for counts. Line width: number of calls."
+               + (" Dashed: people of one country (not a call)." if level == "people" else ""))
     left, right = st.columns([3, 2])
     with left:
         st.subheader("Pairs")
-        st.dataframe(
-            edges.assign(pair=edges["source_label"] + " ↔ " + edges["target_label"])[
-                ["pair", "n_calls", "last_contact_date"]],
-            hide_index=True, width="stretch",
-            column_config={"n_calls": st.column_config.NumberColumn("calls"),
-                           "last_contact_date": st.column_config.DateColumn("last contact")},
-        )
+        pairs_table(edges)
     with right:
         st.subheader("Top actors")
         top = run(path, q.top_actors(f))
@@ -198,6 +229,8 @@ def aid_page(path: Path, f: q.Filters) -> None:
         return
     st.caption("An aid package that several articles report is counted once per report.")
     st.subheader("Donor → recipient")
+    st.caption("Log scale: each step on the axis is ten times the last, so that a $2M gift shows beside a "
+               "$100M package. Every bar states its amount.")
     st.altair_chart(charts.aid_by_flow(flows), width="stretch")
     st.subheader("By month reported")
     st.altair_chart(charts.aid_by_month(flows), width="stretch")
@@ -239,3 +272,161 @@ def evidence_page(path: Path, f: q.Filters) -> None:
 def _day(value) -> str:
     """A date as YYYY-MM-DD, or "undated" for a call the text gives no date (call_date null)."""
     return "undated" if value is None or pd.isna(value) else f"{value:%Y-%m-%d}"
+
+
+def map_page(path: Path, f: q.Filters) -> None:
+    st.title("Map of calls and aid")
+    call_links, aid_links = run(path, q.country_edges(f)), run(path, q.country_aid_links(f))
+    countries = set(call_links["source"]) | set(call_links["target"]) | set(aid_links["source"]) | set(aid_links["target"])
+    metrics([
+        ("Countries on the map", whole(len(countries)), "Countries in a call or an aid amount between two countries"),
+        ("Call links", whole(len(call_links)), "Pairs of countries that spoke in at least one call"),
+        ("Aid links", whole(len(aid_links)), "Donor → recipient pairs with at least one aid amount"),
+        ("Aid on the map (USD)", usd(aid_links["total_usd"].sum()), "Aid between two named countries"),
+    ], widths=[1, 1, 1, 2])
+    if call_links.empty and aid_links.empty:
+        st.info("No call or aid amount matches the filters.")
+        return
+    shown = st.segmented_control("Show", ["calls", "aid"], selection_mode="multi", default=["calls", "aid"],
+                                 key="map_layers", format_func=lambda k: {"calls": "Calls", "aid": "Aid"}[k])
+    shown = shown or []
+    missing = geo.unplaced(call_links, aid_links)
+    if missing:
+        st.warning(f"No map position for {', '.join(missing)}: their links are in the tables, not on the map.")
+    with st.container(key="link-map"):
+        st.pydeck_chart(geo.link_map(call_links, aid_links, "calls" in shown, "aid" in shown), height=560)
+    st.caption("Blue lines: calls between two countries (wider: more calls). Arcs: aid from the donor (green end) "
+               "to the recipient (orange end). Points are approximate country centres; no map tiles are loaded.")
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Calls")
+        pairs_table(call_links)
+    with right:
+        st.subheader("Aid")
+        st.dataframe(
+            aid_links.assign(flow=aid_links["source_label"] + " → " + aid_links["target_label"])[
+                ["flow", "total_usd", "n_aid"]],
+            hide_index=True, width="stretch",
+            column_config={"total_usd": st.column_config.NumberColumn("USD", format="dollar"),
+                           "n_aid": st.column_config.NumberColumn("amounts")})
+    st.subheader("The sentences behind the links")
+    options = [(f"{r.source_label} ↔ {r.target_label} · {r.n_calls} call(s)", "call", r.call_ids.split(","))
+               for r in call_links.itertuples(index=False)]
+    options += [(f"{r.source_label} → {r.target_label} · {usd(r.total_usd)}", "aid", r.aid_ids.split(","))
+                for r in aid_links.itertuples(index=False)]
+    drill_down("Link", options, "map")
+
+
+# Long lists are cut here on the page (st.table draws every row); the counts above them are complete.
+MAX_TABLE_ROWS = 100
+
+
+def table(frame: pd.DataFrame, key: str, what: str) -> None:
+    """A plain HTML table (readable, selectable, and what a browser test can read), cut at MAX_TABLE_ROWS."""
+    with st.container(key=key):
+        st.table(frame.head(MAX_TABLE_ROWS).fillna(""), hide_index=True)
+    if len(frame) > MAX_TABLE_ROWS:
+        st.caption(f"First {MAX_TABLE_ROWS} of {whole(len(frame))} {what}.")
+
+
+def _stamp(value) -> str:
+    return "" if value is None or pd.isna(value) else f"{value:%Y-%m-%d %H:%M}"
+
+
+def _count(value) -> str:
+    return "" if value is None or pd.isna(value) else whole(value)
+
+
+def runs_page(path: Path, f: q.Filters) -> None:
+    st.title("Runs & quality")
+    st.caption("From the audit tables (`audit.run_log`, `audit.input_ledger`, `audit.quarantine`, "
+               "`audit.validation_results`); the sidebar filters do not apply here.")
+    if not data.has_table(path, "audit", "run_log"):
+        st.info("This warehouse has no run log: it was built before the audit tables.")
+        return
+    counts = run(path, q.run_counts()).iloc[0]
+    ledger = run(path, q.input_counts()) if data.has_table(path, "audit", "input_ledger") else pd.DataFrame(
+        {"status": [], "n": []})
+    by_status = dict(zip(ledger["status"], ledger["n"], strict=True))
+    has_quarantine = data.has_table(path, "audit", "quarantine")
+    held_back = run(path, q.quarantined_facts(data.has_table(path, "raw", "articles"))) if has_quarantine \
+        else pd.DataFrame()
+    has_validation = data.has_table(path, "audit", "validation_results")
+    validated = run(path, q.validation_runs()) if has_validation else pd.DataFrame()
+    metrics([
+        ("Runs", whole(counts.n_runs), "Rows of audit.run_log"),
+        ("Failed runs", whole(counts.n_failed), "Runs that published nothing; the last good warehouse stayed"),
+        ("Inputs loaded", whole(by_status.get("loaded", 0)), "Input versions read into the warehouse"),
+        ("Rejected inputs", whole(by_status.get("rejected", 0)), "Inputs not read, each with its reason"),
+        ("Held back", whole(len(held_back)), "Facts held back from the marts by a row-level rule"),
+    ])
+
+    st.subheader("Last runs")
+    runs = run(path, q.run_history(data.columns(path, "audit", "run_log")))
+    last = runs.iloc[0] if not runs.empty else None
+    if last is not None and last.status == "failed":
+        st.error(f"The last run ({last.run_id}) failed: {last.reason}")
+    table(pd.DataFrame({
+        "run": runs["run_id"],
+        "finished (UTC)": [_stamp(v) for v in runs["finished_at"]],
+        "status": runs["status"],
+        "why it failed": runs["reason"],
+        "validation": runs["validation_status"],
+        "inputs": [_count(v) for v in runs["n_inputs"]],
+        "loaded": [_count(v) for v in runs["n_loaded"]],
+        "rejected": [_count(v) for v in runs["n_rejected"]],
+        "held back": [_count(v) for v in runs["n_quarantined"]],
+        "calls published": [_count(v) for v in runs["n_calls_published"]],
+        "aid published": [_count(v) for v in runs["n_aid_published"]],
+    }), "runs-table", "runs")
+    st.caption("A failed run publishes nothing: the counts published are those of the last good warehouse, "
+               "which is what every page shows.")
+
+    st.subheader("Rejected inputs")
+    rejected = run(path, q.rejected_inputs()) if by_status.get("rejected") else pd.DataFrame()
+    if rejected.empty:
+        st.caption("No input was rejected.")
+    else:
+        table(pd.DataFrame({"file or URL": rejected["source_uri"], "why": rejected["reason"],
+                            "first seen (UTC)": [_stamp(v) for v in rejected["first_seen_at"]],
+                            "run": rejected["run_id"]}), "rejected-table", "rejected inputs")
+
+    st.subheader("Facts held back (quarantine)")
+    if held_back.empty:
+        st.caption("No fact is held back." if has_quarantine else "This warehouse has no quarantine table.")
+    else:
+        table(pd.DataFrame({
+            "fact": held_back["fact_type"] + " " + held_back["fact_key"].str[:8],
+            "rule": held_back["rule"],
+            "article": held_back["title"],
+            "outlet": held_back["publisher"],
+            "file or URL": held_back["url"].where(held_back["url"].notna(), held_back["source_uri"]),
+            "sentence": held_back["evidence_text"],
+            "run": held_back["run_id"],
+        }), "quarantine-table", "held-back facts")
+
+    st.subheader("Validation results")
+    if validated.empty:
+        st.caption("No validation results.")
+        return
+    st.caption("A failed run's results stay in its unpublished build; its reason above names the expectations "
+               "that failed.")
+    choice = st.selectbox(
+        "Run", range(len(validated)), key="validation_run",
+        format_func=lambda i: (f"{validated.run_id.iloc[i]} · {_stamp(validated.validated_at.iloc[i])} · "
+                               f"{validated.n_failed.iloc[i]} of {validated.n_expectations.iloc[i]} failed"))
+    chosen = validated.iloc[choice or 0]
+    results = run(path, q.validation_results(str(chosen.run_id)))
+    with st.container(key="validation-summary"):
+        metrics([
+            ("Expectations", whole(chosen.n_expectations), None),
+            ("Passed", whole(chosen.n_expectations - chosen.n_failed), None),
+            ("Failed", whole(chosen.n_failed), "Failed expectations, critical or warning"),
+            ("Failed critical", whole(chosen.n_failed_critical), "A failed critical expectation fails the run"),
+        ])
+    st.dataframe(
+        results[["success", "severity", "suite_name", "expectation", "column_name", "unexpected_count", "details"]],
+        hide_index=True, width="stretch",
+        column_config={"success": st.column_config.CheckboxColumn("passed"), "suite_name": "suite",
+                       "column_name": "column", "unexpected_count": st.column_config.NumberColumn("rows failing"),
+                       "details": st.column_config.TextColumn("details", width="large")})
