@@ -244,6 +244,11 @@ _DATETIME = DATE_RULES["datetime"]
 _TIME_THEN_DATE = DATE_RULES["time_then_date"]
 _DATE_ONLY_LINE = DATE_RULES["date_only_line"]
 _MONTH_NAME_LINE = DATE_RULES["month_name_line"]
+_PAST_EVENT = DATE_RULES["past_event"]
+_FUTURE_EVENT = DATE_RULES["future_event"]
+# A page whose date line comes up to this many days before an event its text tells as past has
+# a date line that is not its publication day (a draft's or a listing's).
+DATELINE_SLACK_DAYS = 10
 _MONTH_NAMES = {name: int(month) for name, month in DATE_RULES.mapping("month_names").items()}
 _URL_STAMP = re.compile(r"[-/_](?P<y>20\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?:\d{2,}|[a-z]|\.htm)")
 
@@ -319,6 +324,24 @@ def _dateline_by_dateparser(line: str) -> PublishedDate | None:
     if _HAS_TIME.search(line):
         return PublishedDate(parsed.date(), "minute", "byline", parsed.hour, parsed.minute)
     return PublishedDate(parsed.date(), DAY, "dateline")
+
+
+def dateline_contradicted(published: PublishedDate | None, sentences: list[str]) -> bool:
+    """The text tells as past an event dated (day and month) a few days after the page's date line:
+    "date 2025-08-04 ... Vào ngày 6/8, Ngoại trưởng A đã điện đàm với B". Reading the day in the year
+    before would be wrong; the date line is what is wrong."""
+    if published is None or published.basis not in ("dateline", "byline") or published.precision == MONTH:
+        return False
+    for sentence in sentences:
+        if not _PAST_EVENT.search(sentence) or _FUTURE_EVENT.search(sentence):
+            continue
+        for mention in find_dates(sentence):
+            if mention.day is None or mention.month is None or mention.has_year or mention.is_relative:
+                continue
+            day = _safe_date(published.value.year, mention.month, mention.day)
+            if day is not None and 0 < (day - published.value).days <= DATELINE_SLACK_DAYS:
+                return True
+    return False
 
 
 def parse_url_date(url: str) -> PublishedDate | None:

@@ -10,15 +10,18 @@ gazetteer, and nothing else, so what one component knows the others know too.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+import logging
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from extract.nlp.cleaning import CleanArticle, clean_document
-from extract.nlp.dates import PublishedDate
+from extract.nlp.dates import MONTH, PublishedDate, dateline_contradicted
 from extract.nlp.people import ArticleMemory
 from extract.nlp.reference import Reference
 from extract.nlp.sentences import credit_spans, looks_vietnamese, split_sentences
 from extract.sources.inbox import RawDocument, Rejected
+
+log = logging.getLogger(__name__)
 
 MIN_BODY_CHARS = 80
 # fetched_at is naive UTC; dates in the text are Vietnamese days (UTC+7).
@@ -63,7 +66,13 @@ def read_article(doc: RawDocument, ref: Reference) -> Article | Rejected:
     if not looks_vietnamese(body):
         return Rejected(doc.source_uri, doc.content_hash, "not Vietnamese text")
     sentences = split_sentences(clean.paragraphs)
-    floors = [lo for phrase, lo, _ in ref.events if lo and phrase in body]
+    if dateline_contradicted(clean.published, sentences):
+        # The date line is days early (a draft's or a listing's), not a year late: its month still holds.
+        log.info("%s: the date line %s comes before events the text tells as past; only its month is kept",
+                 doc.source_uri, clean.published.value)
+        clean = replace(clean, published=PublishedDate(clean.published.value.replace(day=1), MONTH, "dateline"))
+    folded = body.casefold()  # "COVID-19" and "Covid-19" are one event
+    floors = [lo for phrase, lo, _ in ref.events if lo and phrase.casefold() in folded]
     return Article(
         sentences=sentences,
         as_of=(doc.fetched_at + NEWS_UTC_OFFSET).date(),

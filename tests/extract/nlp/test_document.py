@@ -41,3 +41,19 @@ def test_every_component_starts_its_reading_with_an_empty_memory():
     first.seen_actor_ids.add("someone")
     assert not second.seen_actor_ids
     assert article.masked(0) == []
+
+
+def test_a_date_line_days_before_an_event_told_as_past_keeps_only_its_month(gazetteer):
+    page = ("date 2025-08-04 Ảnh: Minh Anh\n"
+            "Vào ngày 6/8, Ngoại trưởng Hàn Quốc đã có cuộc điện đàm với Bộ trưởng Ngoại giao Việt Nam về hợp tác "
+            "kinh tế và giao lưu nhân dân giữa hai nước trong thời gian tới.\n")
+    article = read_article(_raw(page, datetime(2025, 9, 1)), gazetteer.ref)
+    assert (article.published.value, article.published.precision) == (date(2025, 8, 1), "month")
+    planned = page.replace("đã có cuộc điện đàm", "sẽ có cuộc điện đàm")
+    assert read_article(_raw(planned, datetime(2025, 9, 1)), gazetteer.ref).published.precision == "day"
+
+
+def test_an_event_that_dates_the_text_is_found_whatever_its_case(gazetteer):
+    page = ARTICLE.replace("về hợp tác kinh tế", "về hợp tác ứng phó COVID-19")
+    article = read_article(_raw(page, datetime(2025, 12, 30)), gazetteer.ref)
+    assert article.not_before == date(2020, 1, 1)
