@@ -9,8 +9,8 @@ gazetteer, and nothing else, so what one component knows the others know too.
 
 from __future__ import annotations
 
-import re
 import logging
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
