@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
-from itertools import combinations
+from itertools import combinations, pairwise
 
 from extract.nlp.dates import PublishedDate, find_dates, resolve_with_reference
 from extract.nlp.document import Article
@@ -40,6 +40,7 @@ _LIST_GAP = AID_RULES["list_gap"]
 _RECEIVES = AID_RULES["receives"]
 _LOCATED = AID_RULES["located"]
 _DONOR_AFTER = AID_RULES["donor_after"]
+_GIVES_TO = AID_RULES["gives_to"]
 _FIRST_PERSON = AID_RULES["first_person"]
 
 
@@ -225,6 +226,13 @@ def _parties(sentence: str, people: list[Person], amount: MoneyMention) -> tuple
     if receiver is not None and donors_after:
         # "Syria nhận khoản hỗ trợ 30 triệu nhân dân tệ từ Trung Quốc": the subject receives.
         donor, recipient = donors_after[0].country_iso3, receiver.country_iso3
+    if recipient is None:
+        # "Hàn Quốc viện trợ Việt Nam một triệu USD": subject, giving verb, object.
+        pair = next(((a, b) for a, b in pairwise(located)
+                     if b.end <= amount.start and a.country_iso3 != b.country_iso3
+                     and _GIVES_TO.match(sentence[a.end:b.start])), None)
+        if pair:
+            donor, recipient = pair[0].country_iso3, pair[1].country_iso3
     if donor is None:  # a quoted pledge: the speaker's country gives ("“Hơn một tỷ bảng ...”, Bộ trưởng Anh Healey phát biểu")
         quote_end = max(sentence.rfind("”"), sentence.rfind('"'))
         speaker = [p for p in located if quote_end > amount.end and p.start > quote_end and p.kind in ("person", "role")

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 _CUT_MARKERS = CLEANING_RULES["cut_markers"]
 _JUNK_LINE = CLEANING_RULES["junk_line"]
+_GLUED_DATELINE = CLEANING_RULES["glued_dateline"]
 _BULLET = re.compile(r"^\s*[-•·▪*]\s+")
 _URL = re.compile(r"https?://\S+|www\.[\w.-]+\S*")
 _TERMINAL = ('.', '!', '?', '"', '”', '»', ':', ';', ')', '…')
@@ -86,6 +87,7 @@ def clean_text(text: str, url: str | None, publishers: dict[str, str]) -> CleanA
     started = False  # a prose paragraph has been read: a junk marker now ends the article
     skipping = False  # a widget above the body: its lines are dropped until prose starts
     headline: str | None = None
+    lines = [part for line in lines for part in _unglued(line)]
     for index, line in enumerate(lines):
         if not line:
             kept.append("")
@@ -205,6 +207,11 @@ def _is_doubled_headline(line: str) -> bool:
     """A teaser block repeats its headline twice on one line ("X X")."""
     half = len(line) // 2
     return len(line) > 20 and line[:half].strip() == line[half:].strip()
+
+
+def _unglued(line: str) -> list[str]:
+    glued = _GLUED_DATELINE.match(line)
+    return [glued["dateline"], line[glued.end():].strip()] if glued else [line]
 
 
 def _is_inline_link(line: str, rest: list[str]) -> bool:

@@ -182,3 +182,20 @@ def test_aid_that_may_come_is_a_guess_not_a_package(aid_in):
     text = ("Mỹ đã công bố gói viện trợ quân sự cho Ukraine trị giá 375 triệu USD. Một quan chức cho biết Mỹ có thể "
             "sẽ công bố thêm nhiều gói viện trợ khác lên tới 5 tỷ USD cho Ukraine.")
     assert [row[:4] for row in aid_in(text)] == [("USA", "UKR", 3.75e8, "USD")]
+
+
+def test_a_country_giving_to_a_country_by_verb(aid_in):
+    assert [row[:4] for row in aid_in("Hàn Quốc viện trợ Việt Nam một triệu USD khắc phục hậu quả bão.")] == [
+        ("KOR", "VNM", 1e6, "USD")]
+
+
+def test_the_donor_after_the_amount_through_its_ministry(aid_in):
+    text = "Tuyên bố viện trợ nhân đạo 2 triệu USD cho Lào của Bộ Ngoại giao Hàn Quốc được đưa ra hôm qua."
+    assert [row[:4] for row in aid_in(text)] == [("KOR", "LAO", 2e6, "USD")]
+
+
+def test_a_wave_of_storms_is_no_second_tranche(aid_in):
+    text = ("New Zealand viện trợ 3 triệu NZD cho Việt Nam khắc phục hậu quả bão lũ. "
+            "Bộ trưởng Ngoại giao New Zealand đã thông báo khoản viện trợ trị giá 3 triệu NZD của Chính phủ New Zealand "
+            "cho Việt Nam để khắc phục hậu quả đợt bão lũ vừa qua.")
+    assert [row[:4] for row in aid_in(text)] == [("NZL", "VNM", 3e6, "NZD")]

@@ -128,3 +128,12 @@ def test_a_link_set_between_two_paragraphs_does_not_end_the_article(publishers):
     body = clean_text(page, None, publishers).body_text
     assert "nhóm công tác chung" in body
     assert "Ca-na-đa" not in body and "hợp tác đại học" not in body
+
+
+def test_a_date_line_run_into_the_headline_is_split_off(publishers):
+    page = ("10/11/2017 11:10Hàn Quốc viện trợ Việt Nam khắc phục hậu quả bão\n"
+            "Bộ Ngoại giao Hàn Quốc đã công bố khoản viện trợ nhân đạo cho Việt Nam để khắc phục hậu quả của cơn bão "
+            "vừa qua tại các tỉnh miền Trung.\n")
+    article = clean_text(page, None, publishers)
+    assert article.published.value == date(2017, 11, 10)
+    assert article.body_text.startswith("Hàn Quốc viện trợ Việt Nam")
