@@ -506,3 +506,10 @@ def test_someone_met_or_received_in_a_list_of_activities_is_not_called(calls_in)
 def test_a_plural_group_named_by_office_is_nobody_in_particular(calls_in):
     text = "Ngày 20/10/2022, Bộ trưởng Quốc phòng Nga Sergei Shoigu đã điện đàm với những người đồng cấp Pháp và Anh."
     assert calls_in(text) == []
+
+
+def test_a_country_in_a_region_named_before_the_call_is_a_place(calls_in):
+    text = ("Trước nguy cơ về một cuộc xung đột ở miền Đông Ukraine, Tổng thống Pháp Emmanuel Macron hôm qua đã có "
+            "cuộc điện đàm khẩn cấp với Tổng thống Nga.")
+    calls = calls_in(text, published=date(2022, 2, 21))
+    assert [(sorted(c.countries), c.resolved.value) for c in calls] == [(["FRA", "RUS"], date(2022, 2, 20))]
