@@ -215,6 +215,9 @@ def dbt_task_group(group_id: str = "dbt", *, build_path: str, **task_group_kwarg
             # Seeds are loaded by the producer's `dbt build` (before the models that read them).
             seed_rendering_behavior=SeedRenderingBehavior.NONE,
             emit_datasets=False,
+            # Exposures (the dashboard, the analyst queries) are documentation, not work: without this
+            # Cosmos warns on every parse that it has no task for them.
+            exclude=["resource_type:exposure"],
         ),
         operator_args={
             # profiles.yml reads the build file's path from DBT_DUCKDB_PATH; `env` is templated.
