@@ -265,8 +265,10 @@ def _reported_date(sentence: str, published: PublishedDate | None) -> date | Non
     if published is None:
         return None
     for mention in find_dates(sentence):
+        if mention.month is None:
+            continue  # "8,25 tỷ euro đến năm 2029": a year is the package's horizon, not the day it was told
         resolved = resolve_with_reference(mention, published.reference, "inferred-from-published")
-        if resolved:
+        if resolved and resolved.value <= published.reference:
             return resolved.value
     return published.value
 

@@ -199,3 +199,10 @@ def test_a_wave_of_storms_is_no_second_tranche(aid_in):
             "Bộ trưởng Ngoại giao New Zealand đã thông báo khoản viện trợ trị giá 3 triệu NZD của Chính phủ New Zealand "
             "cho Việt Nam để khắc phục hậu quả đợt bão lũ vừa qua.")
     assert [row[:4] for row in aid_in(text)] == [("NZL", "VNM", 3e6, "NZD")]
+
+
+def test_a_packages_horizon_year_is_not_the_day_it_was_reported(gazetteer):
+    text = "Bộ Ngoại giao Đức công bố dành 8 tỷ euro viện trợ quân sự cho Ukraine đến năm 2029."
+    published = PublishedDate(date(2025, 4, 2), "day", "test")
+    rows = extract_aid(Article(split_sentences([text]), FETCHED_ON, published), gazetteer)
+    assert [(a.donor_iso3, a.recipient_iso3, a.reported_date) for a in rows] == [("DEU", "UKR", date(2025, 4, 2))]
