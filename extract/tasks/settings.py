@@ -22,6 +22,8 @@ class Settings:
     max_held_back_share: float = 0.25
     # CPU seconds one article may take before it is rejected as pathological (extract.tasks.budget); 0: no limit.
     article_time_budget: float = 60.0
+    # Processes that parse articles (extract.tasks.parse); 0: one per core.
+    extract_workers: int = 0
 
     @property
     def build_path(self) -> Path:
@@ -50,4 +52,5 @@ def load_settings() -> Settings:
         page_store=Path(os.environ.get("PAGE_STORE", var / "pages")).resolve(),
         max_held_back_share=float(os.environ.get("QUARANTINE_MAX_SHARE", "0.25")),
         article_time_budget=float(os.environ.get("ARTICLE_TIME_BUDGET", "60")),
+        extract_workers=int(os.environ.get("EXTRACT_WORKERS", "0")),
     )

@@ -323,10 +323,9 @@ def _extracted_path(settings: Settings, run_id: str) -> Path:
 
 
 def _extract(settings: Settings, run_id: str, window_start: datetime, window_end: datetime, reprocess: bool) -> Path:
-    from extract.nlp.people import Gazetteer
-    from extract.nlp.reference import load_reference
     from extract.nlp.version import extractor_version
     from extract.sources.inbox import Rejected, read_inbox
+    from extract.tasks.parse import parse_documents
     from extract.warehouse.load import already_loaded, connect
 
     con = connect(settings.build_path)
@@ -334,20 +333,28 @@ def _extract(settings: Settings, run_id: str, window_start: datetime, window_end
         known = set() if reprocess else already_loaded(con, extractor_version())
     finally:
         con.close()
-    gaz = Gazetteer(load_reference(settings.seeds_dir))
-    articles: list[dict[str, Any]] = []
-    rejected: list[dict[str, str]] = []
     unchanged: list[str] = []
     inputs: list[Any] = list(read_inbox(settings.inbox))
     if settings.page_store.exists():
         from extract.sources.fetch import documents_in_window
 
         inputs += documents_in_window(settings.page_store, window_start, window_end)
+    to_parse: list[RawDocument] = []
     for item in inputs:
         if (item.source_uri, item.content_hash) in known:
             unchanged.append(item.source_uri)
+        elif not isinstance(item, Rejected):
+            to_parse.append(item)
+    parsed = (result for batch in parse_documents(to_parse, settings.seeds_dir, run_id,
+                                                  settings.article_time_budget, settings.extract_workers)
+              for result in batch)
+    articles: list[dict[str, Any]] = []
+    rejected: list[dict[str, str]] = []
+    for item in inputs:
+        if (item.source_uri, item.content_hash) in known:
             continue
-        result = item if isinstance(item, Rejected) else _process(item, gaz, run_id, settings.article_time_budget)
+        # The parsed results come in the order of `to_parse`, which is the order of `inputs`.
+        result = item if isinstance(item, Rejected) else next(parsed)
         if isinstance(result, Rejected):
             log.warning("rejected %s: %s", result.source_uri, result.reason)
             rejected.append({"source_uri": result.source_uri, "content_hash": result.content_hash,

@@ -1,0 +1,95 @@
+"""Parsing many articles on every core: batches of documents go to worker processes.
+
+underthesea and the rules are CPU-bound Python, so threads would not help: each worker
+is a process (started with `spawn`, as nothing of the Airflow task's state should be
+inherited by a fork), which loads the reference data and underthesea's models once, in
+its initializer, and then parses batch after batch. Each article keeps its own CPU-time
+budget (`extract.tasks.budget`), counted in the worker that parses it; the models are
+loaded before the first article, so no article pays for them.
+
+The results come back in the order of the input, batch by batch, whatever the number of
+workers: an article's rows depend only on its bytes, so one worker or eight give the same
+rows in the same order.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from extract.nlp.people import Gazetteer
+    from extract.nlp.pipeline import ArticleRows
+    from extract.sources.inbox import RawDocument, Rejected
+
+log = logging.getLogger(__name__)
+
+# Articles per batch: enough that sending a batch costs little beside parsing it (~20 ms an
+# article), few enough that the workers finish together at the end of a run.
+BATCH_SIZE = 16
+# Below this many articles, starting workers (each loads the models, ~2 s) costs more than it saves.
+MIN_ARTICLES_FOR_WORKERS = 48
+
+_gazetteer: Gazetteer | None = None  # one per worker process, made by `_start_worker`
+
+
+def available_cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def load_models() -> None:
+    """Load underthesea's models now (they otherwise load on the first sentence that needs them)."""
+    from underthesea import ner
+
+    ner("Ông Nguyễn Văn An nói chuyện với bà Trần Thị Bình tại Hà Nội.")
+
+
+def _start_worker(seeds_dir: str) -> None:
+    global _gazetteer
+    from extract.nlp.people import Gazetteer
+    from extract.nlp.reference import load_reference
+
+    _gazetteer = Gazetteer(load_reference(Path(seeds_dir)))
+    load_models()
+
+
+def _parse_batch(documents: Sequence[RawDocument], run_id: str, budget: float) -> list[ArticleRows | Rejected]:
+    from extract.tasks.steps import _process
+
+    assert _gazetteer is not None, "a worker parses only after its initializer ran"
+    return [_process(document, _gazetteer, run_id, budget) for document in documents]
+
+
+def batches(items: Sequence[RawDocument], size: int = BATCH_SIZE) -> list[Sequence[RawDocument]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def parse_documents(documents: Sequence[RawDocument], seeds_dir: Path, run_id: str, budget: float,
+                    workers: int = 0, batch_size: int = BATCH_SIZE) -> Iterator[list[ArticleRows | Rejected]]:
+    """Each batch's results (an article's rows, or why it was rejected), in the order of `documents`.
+
+    `workers` processes parse the batches (0: one per core); with one, or with few articles,
+    this process parses them itself.
+    """
+    workers = workers or available_cores()
+    chunks = batches(documents, batch_size)
+    if not chunks:
+        return
+    if workers <= 1 or len(documents) < MIN_ARTICLES_FOR_WORKERS:
+        _start_worker(str(seeds_dir))
+        for chunk in chunks:
+            yield _parse_batch(chunk, run_id, budget)
+        return
+    workers = min(workers, len(chunks))
+    log.info("parsing %d articles in %d batches on %d worker processes", len(documents), len(chunks), workers)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                             initargs=(str(seeds_dir),)) as pool:
+        # map() hands the batches out as workers free up and yields the results in input order.
+        yield from pool.map(_parse_batch, chunks, [run_id] * len(chunks), [budget] * len(chunks))
