@@ -113,7 +113,8 @@ class Gazetteer:
         """The role titles: a capitalised word ending one is a title, not a name ("Thủ tướng Anh")."""
         return self._title_tails
 
-    def _occurrences(self, text: str) -> dict[str, list[tuple[int, int]]]:
+    def scan(self, text: str) -> dict[str, list[tuple[int, int]]]:
+        """Every alias occurrence in `text`, per kind, found in one pass (and remembered)."""
         found = self._scans.get(text)
         if found is None:
             found = self._scans[text] = self._matcher.occurrences(text)
@@ -123,8 +124,13 @@ class Gazetteer:
             self._scans.move_to_end(text)
         return found
 
+    def forget(self) -> None:
+        """Drop what was remembered of the sentences read so far."""
+        self._scans.clear()
+        self.people_found.clear()
+
     def _spans(self, kind: str, text: str, limit: int | None = None) -> list[Span]:
-        return [Span(a, b, text[a:b]) for a, b in self._matcher.spans(text, self._occurrences(text)[kind], limit)]
+        return [Span(a, b, text[a:b]) for a, b in self._matcher.spans(text, self.scan(text)[kind], limit)]
 
     def titles(self, text: str) -> list[Span]:
         return self._spans("title", text)

@@ -32,8 +32,9 @@ log = logging.getLogger(__name__)
 # Articles per batch: enough that sending a batch costs little beside parsing it (~20 ms an
 # article), few enough that the workers finish together at the end of a run.
 BATCH_SIZE = 16
-# Below this many articles, starting workers (each loads the models, ~2 s) costs more than it saves.
-MIN_ARTICLES_FOR_WORKERS = 48
+# Below this many articles, starting workers (a new interpreter each, importing underthesea and
+# loading its models: ~1.5 s of CPU time each) costs more than sharing ~10 ms articles saves.
+MIN_ARTICLES_FOR_WORKERS = 100
 
 _gazetteer: Gazetteer | None = None  # one per worker process, made by `_start_worker`
 
