@@ -20,7 +20,7 @@ import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from extract.nlp.people import Gazetteer
@@ -60,11 +60,31 @@ def _start_worker(seeds_dir: str) -> None:
     load_models()
 
 
-def _parse_batch(documents: Sequence[RawDocument], run_id: str, budget: float) -> list[ArticleRows | Rejected]:
+def _parse_batch(documents: Sequence[RawDocument], run_id: str, budget: float, part: str | None = None,
+                 first: int = 0) -> list[ArticleRows | Rejected] | list[dict[str, Any]]:
+    """The batch's results; with `part`, its rows written there as Parquet and what the ledger needs returned."""
     from extract.tasks.steps import _process
 
     assert _gazetteer is not None, "a worker parses only after its initializer ran"
-    return [_process(document, _gazetteer, run_id, budget) for document in documents]
+    results = [_process(document, _gazetteer, run_id, budget) for document in documents]
+    return results if part is None else write_results(Path(part), results, first)
+
+
+def write_results(prefix: Path, results: Sequence[ArticleRows | Rejected], first: int) -> list[dict[str, Any]]:
+    """The articles' rows as a Parquet part at `prefix`; per result, in order, its ledger entry.
+
+    `first` is the first result's place among the run's parsed inputs (`seq`), the key of its rows.
+    """
+    from extract.sources.inbox import Rejected
+    from extract.warehouse.load import write_part
+
+    articles = [{"seq": first + i, "article_id": r.article_id, "source_uri": r.source_uri,
+                 "content_hash": r.content_hash, "tables": r.tables}
+                for i, r in enumerate(results) if not isinstance(r, Rejected)]
+    loaded = iter(write_part(prefix, articles))
+    return [{"seq": first + i, "source_uri": r.source_uri, "content_hash": r.content_hash, "article_id": None,
+             "reason": r.reason, "n_calls": 0, "n_aid": 0} if isinstance(r, Rejected) else next(loaded)
+            for i, r in enumerate(results)]
 
 
 def batches(items: Sequence[RawDocument], size: int = BATCH_SIZE) -> list[Sequence[RawDocument]]:
@@ -72,20 +92,24 @@ def batches(items: Sequence[RawDocument], size: int = BATCH_SIZE) -> list[Sequen
 
 
 def parse_documents(documents: Sequence[RawDocument], seeds_dir: Path, run_id: str, budget: float,
-                    workers: int = 0, batch_size: int = BATCH_SIZE) -> Iterator[list[ArticleRows | Rejected]]:
+                    workers: int = 0, batch_size: int = BATCH_SIZE,
+                    parts: Path | None = None) -> Iterator[list[ArticleRows | Rejected] | list[dict[str, Any]]]:
     """Each batch's results (an article's rows, or why it was rejected), in the order of `documents`.
 
     `workers` processes parse the batches (0: one per core); with one, or with few articles,
-    this process parses them itself.
+    this process parses them itself. With `parts`, a folder, each batch writes its rows there as
+    a Parquet part (`part-NNNNN.<table>.parquet`) and gives its ledger entries instead.
     """
     workers = workers or available_cores()
     chunks = batches(documents, batch_size)
     if not chunks:
         return
+    prefixes = [None if parts is None else str(parts / f"part-{k:05d}") for k in range(len(chunks))]
+    firsts = [k * batch_size for k in range(len(chunks))]
     if workers <= 1 or len(documents) < MIN_ARTICLES_FOR_WORKERS:
         _start_worker(str(seeds_dir))
-        for chunk in chunks:
-            yield _parse_batch(chunk, run_id, budget)
+        for chunk, prefix, first in zip(chunks, prefixes, firsts, strict=True):
+            yield _parse_batch(chunk, run_id, budget, prefix, first)
         return
     workers = min(workers, len(chunks))
     log.info("parsing %d articles in %d batches on %d worker processes", len(documents), len(chunks), workers)
@@ -93,4 +117,5 @@ def parse_documents(documents: Sequence[RawDocument], seeds_dir: Path, run_id: s
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
                              initargs=(str(seeds_dir),)) as pool:
         # map() hands the batches out as workers free up and yields the results in input order.
-        yield from pool.map(_parse_batch, chunks, [run_id] * len(chunks), [budget] * len(chunks))
+        n = len(chunks)
+        yield from pool.map(_parse_batch, chunks, [run_id] * n, [budget] * n, prefixes, firsts)
