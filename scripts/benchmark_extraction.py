@@ -25,10 +25,13 @@ import platform
 import random
 import resource
 import sys
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+
+import psutil
 
 from extract.nlp.aid import extract_aid
 from extract.nlp.calls import extract_calls
@@ -37,7 +40,7 @@ from extract.nlp.document import read_article
 from extract.nlp.people import Gazetteer, _tagged
 from extract.nlp.reference import Reference, load_reference
 from extract.sources.inbox import RawDocument, Rejected
-from extract.tasks.parse import available_cores, load_models, parse_documents
+from extract.tasks.parse import MIN_ARTICLES_FOR_WORKERS, available_cores, load_models, parse_documents
 from extract.tasks.settings import load_settings
 from extract.tasks.steps import _process
 
@@ -114,15 +117,44 @@ class Corpus:
         return RawDocument(f"/bench/{index:06d}.txt", "text", text, digest, FETCHED_AT)
 
 
-def timed(work: Callable[[], object]) -> tuple[float, float]:
-    """Wall seconds and CPU seconds (this process and the worker processes it waited for) of `work()`."""
-    def cpu() -> float:
-        children = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return time.process_time() + children.ru_utime + children.ru_stime
+class Descendants:
+    """CPU time and peak memory of this process's descendants (workers are forked by a forkserver, so they
+    are not this process's children and `RUSAGE_CHILDREN` misses them): sampled every 0.1 s."""
 
-    wall, used = time.perf_counter(), cpu()
-    work()
-    return time.perf_counter() - wall, cpu() - used
+    def __init__(self) -> None:
+        self.cpu: dict[int, float] = {}
+        self.peak_rss = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        me = psutil.Process()
+        while not self._stop.wait(0.1):
+            for child in me.children(recursive=True):
+                try:
+                    times, rss = child.cpu_times(), child.memory_info().rss
+                except psutil.Error:
+                    continue  # it ended between the listing and the reading
+                self.cpu[child.pid] = times.user + times.system
+                self.peak_rss = max(self.peak_rss, rss)
+
+    def __enter__(self) -> Descendants:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def timed(work: Callable[[], object]) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (this process and its descendants) of `work()`."""
+    with Descendants() as others:
+        wall, used = time.perf_counter(), time.process_time()
+        work()
+        wall, used = time.perf_counter() - wall, time.process_time() - used
+    timed.peak_worker_rss = max(getattr(timed, "peak_worker_rss", 0), others.peak_rss)
+    return wall, used + sum(others.cpu.values())
 
 
 def naive(documents: list[RawDocument], ref: Reference) -> None:
@@ -209,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     spent = steps(documents, gaz)
 
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    peak_worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    peak_worker = getattr(timed, "peak_worker_rss", 0) / 2**20
     print(f"machine: {platform.machine()}, {available_cores()} cores, Python {platform.python_version()}, "
           f"{platform.system()} {platform.release()}, load average {os.getloadavg()[0]:.1f} at the end")
     print(f"corpus: {n} generated articles, {n_sentences} distinct sentences (seed {args.seed})")
@@ -220,14 +252,17 @@ def main(argv: list[str] | None = None) -> int:
     base = n / runs["naive: ner on every sentence, 1 process"][0]
     for label, (wall, cpu) in runs.items():
         print(f"{label:42}{n / wall:11.1f}{n / wall / base:9.1f}{1000 * wall / n:13.1f}{1000 * cpu / n:12.1f}")
-    print("(the worker run counts the workers' start: a new process each, loading the models)")
+    if n < MIN_ARTICLES_FOR_WORKERS:
+        print(f"(fewer than {MIN_ARTICLES_FOR_WORKERS} articles: extract_articles parses them in its own process)")
+    else:
+        print("(the worker run counts the workers' start: a forkserver, then each worker loading the models)")
     print()
     print("ms per article, by step (one process):")
     for step, seconds in spent.items():
         print(f"  {step:12}{1000 * seconds / n:8.2f}")
     print(f"  {'total':12}{1000 * sum(spent.values()) / n:8.2f}")
     print()
-    print(f"peak memory: this process {peak_self:.0f} MiB, largest worker {peak_worker:.0f} MiB")
+    print(f"peak memory: this process {peak_self:.0f} MiB, largest worker {peak_worker:.0f} MiB (sampled)")
     return 0
 
 
