@@ -10,10 +10,12 @@ in any spelling. Adjacent pieces are grouped into people:
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from extract.nlp.aliases import AliasMatcher
 from extract.nlp.dates import DateMention
 from extract.nlp.reference import Reference, slugify
 from extract.nlp.rulebook import load_rules
@@ -74,38 +76,93 @@ class ArticleMemory:
 
 
 class Gazetteer:
-    """Compiled matchers over the reference data."""
+    """Matchers over the reference data: titles, countries and actor names, all found in one pass."""
+
+    # The sentences whose aliases are remembered: an article's calls and aid read each sentence in turn,
+    # so the aid pass finds the calls pass's work; bounded, so a long run holds no more than this.
+    SCANS_KEPT = 1024
 
     def __init__(self, ref: Reference):
         self.ref = ref
         self._title_tails = tuple(ref.titles)
-        self._countries = _alternation(ref.country_aliases, flags=0)
-        self._titles = _alternation(list(ref.titles) + list(_COUNTERPART_TITLES), flags=re.I)
-        self._actors = _alternation(ref.actor_aliases, flags=0)
+        self._title_words = frozenset(ref.titles)
+        self._longest_title = max(map(len, ref.titles), default=0)
+        self._matcher = AliasMatcher(
+            {"actor": ref.actor_aliases, "title": list(ref.titles) + list(_COUNTERPART_TITLES),
+             "country": ref.country_aliases},
+            ignore_case={"title"},
+        )
+        self._scans: OrderedDict[str, dict[str, list[tuple[int, int]]]] = OrderedDict()
+        # find_people's answers, by sentence, masked spans and the short names already named in full
+        self.people_found: OrderedDict[tuple[str, tuple[tuple[int, int], ...], frozenset[str]], list[Person]] = \
+            OrderedDict()
+
+    def short_name_ids(self, text: str) -> set[str]:
+        """The actors a short name in `text` may be (whether the article named them before can matter)."""
+        aliases = self.ref.actor_aliases
+        return {actor_id for span in self.actors(text) for actor_id, kind in aliases.get(span.text, ())
+                if kind != "full"}
+
+    def ends_with_title(self, text: str) -> bool:
+        """`_ends_with_word(text, ref.titles)`, looking up only the suffixes of `text` that start a word."""
+        n = len(text)
+        return any(text[k:] in self._title_words and (k == 0 or not text[k - 1].isalnum())
+                   for k in range(max(0, n - self._longest_title), n + 1))
 
     @property
     def title_tails(self) -> tuple[str, ...]:
         """The role titles: a capitalised word ending one is a title, not a name ("Thủ tướng Anh")."""
         return self._title_tails
 
-    def titles(self, text: str) -> list[Span]:
-        return [Span(m.start(), m.end(), m.group(0)) for m in self._titles.finditer(text)]
+    def scan(self, text: str) -> dict[str, list[tuple[int, int]]]:
+        """Every alias occurrence in `text`, per kind, found in one pass (and remembered)."""
+        found = self._scans.get(text)
+        if found is None:
+            found = self._scans[text] = self._matcher.occurrences(text)
+            if len(self._scans) > self.SCANS_KEPT:
+                self._scans.popitem(last=False)
+        else:
+            self._scans.move_to_end(text)
+        return found
 
-    def countries(self, text: str) -> list[Span]:
-        return [Span(m.start(), m.end(), m.group(0)) for m in self._countries.finditer(text)]
+    def forget(self) -> None:
+        """Drop what was remembered of the sentences read so far."""
+        self._scans.clear()
+        self.people_found.clear()
+
+    def _spans(self, kind: str, text: str, limit: int | None = None) -> list[Span]:
+        return [Span(a, b, text[a:b]) for a, b in self._matcher.spans(text, self.scan(text)[kind], limit)]
+
+    def titles(self, text: str) -> list[Span]:
+        return self._spans("title", text)
+
+    def countries(self, text: str, limit: int | None = None) -> list[Span]:
+        """The countries in `text`, or (with `limit`) in `text[:limit]`, found from the scan of all of `text`."""
+        return self._spans("country", text, limit)
 
     def actors(self, text: str) -> list[Span]:
-        return [Span(m.start(), m.end(), m.group(0)) for m in self._actors.finditer(text)]
-
-
-def _alternation(words: Iterable[str], flags: int) -> re.Pattern[str]:
-    ordered = sorted({w for w in words if w}, key=len, reverse=True)
-    body = "|".join(re.escape(w) for w in ordered) or r"(?!x)x"
-    return re.compile(rf"(?<![\w])(?:{body})(?![\w])", flags)  # boundaries on every alternative
+        return self._spans("actor", text)
 
 
 def find_people(text: str, gaz: Gazetteer, memory: ArticleMemory, masked: list[tuple[int, int]] = ()) -> list[Person]:
-    """People, roles and countries named in `text`, in reading order."""
+    """People, roles and countries named in `text`, in reading order.
+
+    The calls and the aid pass both read every sentence: what the first found is given again
+    to the second when nothing it depends on differs (the masked spans, and which of the
+    sentence's short names the article has already named in full), as fresh copies, since
+    callers keep and change the people they get.
+    """
+    short_ids = gaz.short_name_ids(text)
+    key = (text, tuple(masked), frozenset(short_ids & memory.seen_actor_ids))
+    people = gaz.people_found.get(key)
+    if people is None:
+        people = gaz.people_found[key] = _find_people(text, gaz, memory.seen_actor_ids, masked)
+        if len(gaz.people_found) > gaz.SCANS_KEPT:
+            gaz.people_found.popitem(last=False)
+    return [replace(p) for p in people]
+
+
+def _find_people(text: str, gaz: Gazetteer, seen_actor_ids: set[str], masked: list[tuple[int, int]]) -> list[Person]:
     ref = gaz.ref
 
     def free(span: Span, taken: list[tuple[int, int]]) -> bool:
@@ -131,13 +188,13 @@ def find_people(text: str, gaz: Gazetteer, memory: ArticleMemory, masked: list[t
             short = [a for a, alias_kind in entries if alias_kind != "full"]
             before = text[:span.start].rstrip()
             # "Ngoại trưởng Mỹ Blinken": a title and a country before a short name also vouch for it.
-            trailing_country = [c for c in gaz.countries(before) if c.end == len(before)]
+            trailing_country = [c for c in gaz.countries(text, len(before)) if c.end == len(before)]
             bare = before[:trailing_country[0].start].rstrip() if trailing_country else before
-            after_title_or_honorific = any(_ends_with_word(b, HONORIFICS) or _ends_with_word(b.lower(), ref.titles)
+            after_title_or_honorific = any(_ends_with_word(b, HONORIFICS) or gaz.ends_with_title(b.lower())
                                            for b in {before, bare})
-            chosen = full or ([a for a in short if a in memory.seen_actor_ids]
+            chosen = full or ([a for a in short if a in seen_actor_ids]
                               or (short if after_title_or_honorific else []))
-            if not full and not [a for a in short if a in memory.seen_actor_ids] \
+            if not full and not [a for a in short if a in seen_actor_ids] \
                     and _runs_into_a_name(text, span) and not _COMMON_COMPOUND.match(text[span.start:]) \
                     and not re.match(r"\s+(?:và|cho|nói|cũng|đã|sẽ)\b", text[span.end:]):
                 chosen = []  # "Vương Tiểu Hồng" is not "Vương" (Wang Yi): a longer capitalised name follows

@@ -18,7 +18,8 @@ NLP_DIR = Path(__file__).resolve().parent
 SEEDS_DIR = NLP_DIR.parents[1] / "dbt_project" / "seeds"
 # Decoding decides the text every rule reads; fetching, loading and scoring do not change rows.
 DECODING_MODULE = NLP_DIR.parent / "sources" / "inbox.py"
-LANGUAGE_LIBRARIES = ("underthesea", "dateparser", "justext", "trafilatura", "ftfy", "charset-normalizer")
+LANGUAGE_LIBRARIES = ("underthesea", "dateparser", "justext", "trafilatura", "ftfy", "charset-normalizer",
+                      "pyahocorasick")
 _HASHED_SUFFIXES = {".py", ".yaml", ".yml", ".json"}
 
 

@@ -25,6 +25,8 @@ class Settings:
     # The Great Expectations context: suites and checkpoints (committed), results and Data Docs (uncommitted/).
     # A test run names its own, so that runs in parallel never share results or a Data Docs site.
     gx_context_dir: Path = PROJECT_ROOT / "gx"
+    # Processes that parse articles (extract.tasks.parse); 0: one per core.
+    extract_workers: int = 0
 
     @property
     def build_path(self) -> Path:
@@ -59,4 +61,5 @@ def load_settings() -> Settings:
         max_held_back_share=float(os.environ.get("QUARANTINE_MAX_SHARE", "0.25")),
         article_time_budget=float(os.environ.get("ARTICLE_TIME_BUDGET", "60")),
         gx_context_dir=Path(os.environ.get("GX_CONTEXT_DIR", PROJECT_ROOT / "gx")).resolve(),
+        extract_workers=int(os.environ.get("EXTRACT_WORKERS", "0")),
     )

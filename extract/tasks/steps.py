@@ -244,7 +244,7 @@ def extract_articles(dag_run: DagRun, reprocess: bool = False) -> str:
 
     Inputs the warehouse already holds with the same content (and, for articles,
     the same extractor version) are skipped, so a re-run does no work and changes
-    nothing; `reprocess` parses everything again. Returns the file written.
+    nothing; `reprocess` parses everything again. Returns the folder written (Parquet parts, manifest).
     """
     settings = load_settings()
     hold_build(settings, dag_run.run_id)
@@ -256,14 +256,15 @@ def extract_articles(dag_run: DagRun, reprocess: bool = False) -> str:
 
 def load_raw(run_id: str) -> dict[str, int]:
     """Load what `extract_articles` wrote for this run into raw.* and the ledger; returns the counts."""
-    from extract.warehouse.load import connect, load_batch
+    from extract.warehouse.load import connect, load_parts
 
     settings = load_settings()
     hold_build(settings, run_id)
-    payload = json.loads(_extracted_path(settings, run_id).read_text(encoding="utf-8"))
+    parts = _extracted_path(settings, run_id)
+    payload = json.loads((parts / MANIFEST).read_text(encoding="utf-8"))
     con = connect(settings.build_path)
     try:
-        result = load_batch(con, payload["articles"], payload["rejected"], run_id, utc_now())
+        result = load_parts(con, parts, payload["inputs"], run_id, utc_now())
         pause_point("load_raw")  # the new rows are in the build (its WAL), not yet checkpointed
     finally:
         con.close()
@@ -318,15 +319,19 @@ def publish(dag_run: DagRun, counts: dict[str, int]) -> str:
 # ------------------------------------------------------------------ helpers
 
 
+# What extract_articles hands to load_raw: a folder of Parquet parts, one per batch and raw table,
+# and the manifest of what became of each input (the ledger's rows), in the run's order.
+MANIFEST = "manifest.json"
+
+
 def _extracted_path(settings: Settings, run_id: str) -> Path:
-    return run_work_dir(settings, run_id) / "extracted.json"
+    return run_work_dir(settings, run_id) / "extracted"
 
 
 def _extract(settings: Settings, run_id: str, window_start: datetime, window_end: datetime, reprocess: bool) -> Path:
-    from extract.nlp.people import Gazetteer
-    from extract.nlp.reference import load_reference
     from extract.nlp.version import extractor_version
     from extract.sources.inbox import Rejected, read_inbox
+    from extract.tasks.parse import parse_documents
     from extract.warehouse.load import already_loaded, connect
 
     con = connect(settings.build_path)
@@ -334,32 +339,46 @@ def _extract(settings: Settings, run_id: str, window_start: datetime, window_end
         known = set() if reprocess else already_loaded(con, extractor_version())
     finally:
         con.close()
-    gaz = Gazetteer(load_reference(settings.seeds_dir))
-    articles: list[dict[str, Any]] = []
-    rejected: list[dict[str, str]] = []
     unchanged: list[str] = []
     inputs: list[Any] = list(read_inbox(settings.inbox))
     if settings.page_store.exists():
         from extract.sources.fetch import documents_in_window
 
         inputs += documents_in_window(settings.page_store, window_start, window_end)
+    to_parse: list[RawDocument] = []
     for item in inputs:
         if (item.source_uri, item.content_hash) in known:
             unchanged.append(item.source_uri)
-            continue
-        result = item if isinstance(item, Rejected) else _process(item, gaz, run_id, settings.article_time_budget)
-        if isinstance(result, Rejected):
-            log.warning("rejected %s: %s", result.source_uri, result.reason)
-            rejected.append({"source_uri": result.source_uri, "content_hash": result.content_hash,
-                             "reason": result.reason})
-        else:
-            articles.append({"article_id": result.article_id, "source_uri": result.source_uri,
-                             "content_hash": result.content_hash, "tables": result.tables})
+        elif not isinstance(item, Rejected):
+            to_parse.append(item)
     out = _extracted_path(settings, run_id)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    payload = {"articles": articles, "rejected": rejected, "unchanged": unchanged}
-    out.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
-    log.info("extracted %d articles, rejected %d, unchanged %d -> %s", len(articles), len(rejected), len(unchanged), out)
+    if out.exists():
+        shutil.rmtree(out)  # a retry writes its parts afresh
+    # Each batch writes its rows as Parquet parts in `out` and hands back only what the ledger needs.
+    parsed = (entry for batch in parse_documents(to_parse, settings.seeds_dir, run_id, settings.article_time_budget,
+                                                 settings.extract_workers, parts=out)
+              for entry in batch)
+    entries: list[dict[str, Any]] = []
+    for item in inputs:
+        if (item.source_uri, item.content_hash) in known:
+            continue
+        # The parsed results come in the order of `to_parse`, which is the order of `inputs`.
+        if isinstance(item, Rejected):
+            entry = {"seq": -1, "source_uri": item.source_uri, "content_hash": item.content_hash,
+                     "article_id": None, "reason": item.reason, "n_calls": 0, "n_aid": 0}
+        else:
+            entry = next(parsed)
+        if entry["article_id"] is None:
+            log.warning("rejected %s: %s", entry["source_uri"], entry["reason"])
+        entries.append(entry)
+    if next(parsed, None) is not None:  # also lets the workers finish before the manifest is written
+        raise RuntimeError("the parser gave more results than there were inputs to parse")
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = {"inputs": entries, "unchanged": unchanged}
+    (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    n_rejected = sum(1 for e in entries if e["article_id"] is None)
+    log.info("extracted %d articles, rejected %d, unchanged %d -> %s", len(entries) - n_rejected, n_rejected,
+             len(unchanged), out)
     return out
 
 

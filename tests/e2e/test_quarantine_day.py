@@ -2,8 +2,8 @@
 
 The extractor never writes such facts from text, so the test runs the DAG's step
 functions in-process (`extract.tasks.steps`, as the DAG's tasks call them) and adds
-wrong rows to the run's extraction output (`<work>/<run>/extracted.json`) before
-`load_raw` reads it. dbt runs as the Cosmos producer runs it (`dbt build` on the
+wrong rows to the run's extraction output (a Parquet part and its manifest entries in
+`<work>/<run>/extracted/`) before `load_raw` reads it. dbt runs as the Cosmos producer runs it (`dbt build` on the
 build file); DuckDB and Great Expectations are the real ones.
 
 Day one: the sample inbox (good facts) plus one wrong fact per row-level rule, each
@@ -30,6 +30,7 @@ import duckdb
 import pytest
 
 from extract.tasks.settings import PROJECT_ROOT
+from extract.warehouse.load import write_part
 
 # Pinned so the test means the same on any day: inbox files are "fetched" on this day.
 FETCHED = datetime(2026, 11, 20, 9, 0)
@@ -181,9 +182,11 @@ class Pipeline:
         try:
             build = steps.prepare_build(dag_run.run_id)
             extracted = Path(steps.extract_articles(dag_run))
-            payload = json.loads(extracted.read_text(encoding="utf-8"))
-            payload["articles"] += inject
-            extracted.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+            manifest = json.loads((extracted / steps.MANIFEST).read_text(encoding="utf-8"))
+            first = 1 + max((entry["seq"] for entry in manifest["inputs"]), default=-1)
+            manifest["inputs"] += write_part(extracted / "part-injected",
+                                             [{**article, "seq": first + i} for i, article in enumerate(inject)])
+            (extracted / steps.MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
             counts = steps.load_raw(dag_run.run_id)
             steps.validate_raw(dag_run.run_id)
             self._dbt_build(build, dag_run.run_id)
