@@ -1,7 +1,8 @@
 -- One row per aid amount between two countries and row-level rule it breaks.
 -- Such an amount is held back from fct_aid and listed in audit.quarantine.
 -- An amount above var('max_aid_amount_usd') in US dollars is absurd: a misread
--- number, not aid.
+-- number, not aid. An amount reported after the day its article was published
+-- (or, with no publication day, fetched) has a misread date.
 
 with
 
@@ -29,6 +30,12 @@ held_back_articles as (
 
 ),
 
+articles as (
+
+    select * from {{ ref('stg_raw__articles') }}
+
+),
+
 checked as (
 
     select
@@ -42,7 +49,12 @@ checked as (
         donors.country_iso3 is not null as donor_known,
         recipients.country_iso3 is not null as recipient_known,
         aid.currency = 'USD' or fx_currencies.currency is not null as currency_known,
-        held_back_articles.article_id is not null as in_held_back_article
+        held_back_articles.article_id is not null as in_held_back_article,
+        aid.reported_date > case
+            when articles.published_precision in ('day', 'minute')
+                then articles.published_on
+            else cast(articles.fetched_at + interval 7 hour as date)
+        end as reported_after_article
 
     from aid
 
@@ -57,6 +69,9 @@ checked as (
 
     left join held_back_articles
         on aid.article_id = held_back_articles.article_id
+
+    left join articles
+        on aid.article_id = articles.article_id
 
     where aid.is_between_two_countries
 
@@ -93,6 +108,14 @@ violations as (
         *
     from checked
     where amount_usd > {{ var('max_aid_amount_usd') }}
+
+    union all
+
+    select
+        'reported_after_article' as rule,
+        *
+    from checked
+    where coalesce(reported_after_article, false)
 
     union all
 
